@@ -1,0 +1,104 @@
+"""Translation workflow: extract, update, compile and check the FR/EN catalogs.
+
+    python scripts/i18n.py update    # extract messages, merge them into both catalogs
+    python scripts/i18n.py compile   # build the .mo files (setup does this)
+    python scripts/i18n.py check     # list messages lacking a French or English text
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+LOCALES = ("fr_CA", "en")
+
+
+def pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
+                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def extract(output: Path = POT) -> None:
+    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location",
+            "--sort-output", "--project", "planner", "-o", str(output), "webapp")
+
+
+def catalog_path(locale: str) -> Path:
+    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+
+
+def update() -> None:
+    extract()
+    for locale in LOCALES:
+        if catalog_path(locale).exists():
+            pybabel("update", "--no-fuzzy-matching", "-i", str(POT),
+                    "-d", str(TRANSLATIONS), "-l", locale)
+        else:
+            pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale)
+    # English is the source language: its catalog says so explicitly, message by message.
+    path = catalog_path("en")
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+    with path.open("wb") as f:
+        write_po(f, catalog, no_location=True, sort_output=True)
+
+
+def compile_catalogs() -> None:
+    pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+def missing(locale: str) -> list[str]:
+    """Message ids of the code that lack a translation in this locale's catalog."""
+    path = catalog_path(locale)
+    if not path.exists():
+        return ["<no catalog>"]
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    tmp = TRANSLATIONS / ".check.pot"
+    extract(tmp)
+    try:
+        with tmp.open("rb") as f:
+            template = read_po(f)
+    finally:
+        tmp.unlink()
+    gaps = []
+    for message in template:
+        if not message.id:
+            continue
+        found = catalog.get(message.id)
+        text = found.string if found else None
+        complete = all(text) if isinstance(text, tuple | list) else bool(text)
+        if found is None or found.fuzzy or not complete:
+            gaps.append(str(message.id))
+    return gaps
+
+
+def main() -> int:
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_catalogs()
+    elif command == "check":
+        bad = False
+        for locale in LOCALES:
+            for msgid in missing(locale):
+                bad = True
+                print(f"{locale}: {msgid}")
+        return 1 if bad else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

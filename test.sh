@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Set everything up (Chromium, PostgreSQL, Python packages) and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  else
+    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  fi
+fi
+
+./scripts/setup.sh
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(./scripts/postgres.sh)}"
+exec .venv/bin/python -m pytest "$@"

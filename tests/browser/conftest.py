@@ -1,0 +1,70 @@
+"""A live planner with demo data, and Playwright driving Debian's Chromium."""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.demo import create_demo
+from webapp.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+DEMO_PASSWORD = "Vaccin-Demo-2021!"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: Any) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("live") / "planner.sqlite3"
+    app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        db.create_all()
+        create_demo(DEMO_PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-CA",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Any, base: str, role: str) -> None:
+    page.goto(base + "/admin/login")
+    page.get_by_label(re.compile("courriel|email", re.I)).fill(f"{role}@example.org")
+    page.get_by_label(re.compile("mot de passe|password", re.I)).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=re.compile("se connecter|sign in", re.I)).click()
+    page.wait_for_load_state()

@@ -1,0 +1,107 @@
+"""Fixtures: app, client, runner, and signing in as any role."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, g
+from flask.testing import FlaskClient
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import RoleAssignment, User
+from webapp.roles import Role
+
+PASSWORD = "Correct-Horse-42!"
+
+
+def make_app(tmp_path: Any, **config: Any) -> Flask:
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SCHEDULER_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+    settings.update(config)
+    app = create_app(settings)
+
+    def fresh_request_globals() -> None:
+        # The fixtures keep one app context open, which Flask reuses for every test request;
+        # in production each request has its own. Start each request as production does.
+        g.__dict__.clear()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
+    with app.app_context():
+        db.create_all()
+        from webapp.demo import ensure_organization
+
+        ensure_organization()
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Any) -> Iterator[Flask]:
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+def make_user(role: Role | None = Role.GESTION1, email: str | None = None,
+              password: str = PASSWORD, **fields: Any) -> User:
+    """A staff account holding one role (or none), committed."""
+    email = email or f"{role.value if role else 'norole'}@test.example"
+    user = User(email=email, first_name=fields.pop("first_name", "Test"),
+                last_name=fields.pop("last_name", "User"), **fields)
+    user.set_password(password)
+    if role is not None:
+        user.roles.append(RoleAssignment(role=role.value))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, role: Role | None = Role.GESTION1, email: str | None = None,
+              password: str = PASSWORD) -> Any:
+        email = email or f"{role.value if role else 'norole'}@test.example"
+        if User.by_email(email) is None:
+            make_user(role, email, password)
+        return self.client.post("/admin/login", data={"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return self.client.post("/admin/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The tests read French and English text: build the catalogs from the .po files."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "scripts" / "i18n.py"), "compile"], check=True)

@@ -1,0 +1,63 @@
+"""The committed migrations build exactly the schema of the models, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from webapp import create_app
+from webapp.extensions import db
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+
+
+def _app(url):
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "SCHEDULER_ENABLED": False,
+                       "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+
+
+def _assert_migrated_schema_matches_models(url):
+    app = _app(url)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == []
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["demo-data"])
+        assert result.exit_code == 0, result.output
+        client = app.test_client()
+        response = client.post("/admin/login", data={"email": "pilote@example.org",
+                                                     "password": "Vaccin-Demo-2021!"})
+        assert response.status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_migrations(tmp_path):
+    _assert_migrated_schema_matches_models(f"sqlite:///{tmp_path}/m.sqlite3")
+
+
+@pytest.fixture
+def postgres_url():
+    if not POSTGRES:
+        pytest.skip("TEST_POSTGRES_URL is not set (test.sh starts a PostgreSQL server)")
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield POSTGRES.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_migrations(postgres_url):
+    _assert_migrated_schema_matches_models(postgres_url)

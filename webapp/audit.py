@@ -1,0 +1,37 @@
+"""Writing the audit log."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from .extensions import db
+from .models import AuditLog
+
+
+def record(action: str, obj: Optional[Any] = None, user_id: Optional[int] = None,
+           **details: Any) -> AuditLog:
+    """Add an audit entry to the session (committed with the change it describes)."""
+    if user_id is None and has_request_context() and current_user.is_authenticated:
+        user_id = current_user.id
+    entry = AuditLog(
+        action=action,
+        user_id=user_id,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "id", None),
+        details={k: _plain(v) for k, v in details.items()},
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)

@@ -1,0 +1,41 @@
+"""Health check and language switch, shared by the public site and the staff pages."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from ...extensions import db
+from ...web import LANG_COOKIE, safe_next
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}, 200
+
+
+@bp.post("/lang")
+def set_language() -> Response:
+    """Switch the interface language, remembered by the browser and the account."""
+    wanted = request.form.get("lang", "")
+    lang = {"fr": "fr_CA", "fr_CA": "fr_CA", "en": "en"}.get(wanted)
+    target = safe_next(request.form.get("next"), url_for("public.home"))
+    response = redirect(target)
+    if lang is None:
+        return response
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=request.is_secure)
+    if current_user.is_authenticated:
+        current_user.language = lang
+        db.session.commit()
+    current_app.logger.debug("language set to %s", lang)
+    return response

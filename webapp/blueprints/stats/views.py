@@ -1,0 +1,21 @@
+"""Statistics menu."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+
+from ...permissions import requires
+from ...roles import Perm
+
+bp = Blueprint("stats", __name__, url_prefix="/admin/statistics")
+
+PLANNED = (
+    _l("Appointments booked online and by staff, fill rate, attendance and cancellations."),
+)
+
+
+@bp.get("/")
+@requires(Perm.STATISTICS)
+def index() -> str:
+    """The statistics menu."""
+    return render_template("menu_planned.html", title=_l("Statistics"), planned=PLANNED)

@@ -1,0 +1,77 @@
+"""Operators' commands: `flask --app wsgi <command>`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from .demo import DemoRefused, create_demo
+from .extensions import db
+from .messaging import dispatch_due
+from .models import Message, RoleAssignment, User
+from .passwords import unmet_rules
+from .roles import MAX_PILOTS, Role
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True,
+                  help="Do nothing (and succeed) when the database already holds data.")
+    def demo_data(if_empty: bool) -> None:
+        """Fill an empty database with a demo planner and print its accounts."""
+        password = str(current_app.config["DEMO_PASSWORD"])
+        try:
+            accounts = create_demo(password)
+        except DemoRefused as exc:
+            if if_empty:
+                click.echo("The database already holds data; demo data not added.")
+                return
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Demo planner created. Accounts (password: {password}):")
+        for email, role in accounts:
+            click.echo(f"  {email:30} {role}")
+
+    @app.cli.command("create-pilot")
+    @click.option("--email", prompt=True)
+    @click.option("--first-name", prompt=True)
+    @click.option("--last-name", prompt=True)
+    @click.password_option()
+    def create_pilot(email: str, first_name: str, last_name: str, password: str) -> None:
+        """Create a staff account holding the Pilot role (the first account of an install)."""
+        email = email.strip().lower()
+        if User.by_email(email):
+            raise click.ClickException(f"An account already uses {email}.")
+        unmet = unmet_rules(password)
+        if unmet:
+            raise click.ClickException("Password refused: " + "; ".join(unmet))
+        pilots = db.session.scalar(
+            select(func.count()).select_from(RoleAssignment)
+            .where(RoleAssignment.role == Role.PILOTE.value))
+        if pilots and pilots >= MAX_PILOTS:
+            raise click.ClickException(f"At most {MAX_PILOTS} accounts may hold the Pilot role.")
+        from .demo import ensure_organization
+
+        ensure_organization()
+        user = User(email=email, first_name=first_name, last_name=last_name)
+        user.set_password(password)
+        user.roles.append(RoleAssignment(role=Role.PILOTE.value))
+        db.session.add(user)
+        db.session.commit()
+        click.echo(f"Pilot account {email} created.")
+
+    @app.cli.command("send-messages")
+    def send_messages() -> None:
+        """Send the outbox messages that are due (the scheduler does this every 30 s)."""
+        click.echo(f"{dispatch_due()} message(s) sent.")
+
+    @app.cli.command("outbox")
+    @click.option("--limit", default=10, show_default=True)
+    def outbox(limit: int) -> None:
+        """Print the latest messages of the outbox (emails and SMS)."""
+        for message in db.session.scalars(
+                select(Message).order_by(Message.id.desc()).limit(limit)):
+            click.echo(f"--- #{message.id} {message.created_at:%Y-%m-%d %H:%M} UTC "
+                       f"{message.channel} to {message.recipient} [{message.status}]")
+            if message.subject:
+                click.echo(f"Subject: {message.subject}")
+            click.echo(message.body)

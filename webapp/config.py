@@ -1,0 +1,79 @@
+"""Settings read from the environment, with safe defaults for a local run."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The settings do not allow the planner to start safely."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict[str, object]:
+    """Build the settings dictionary from environment variables."""
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "planner.sqlite3")
+    )
+    # Heroku-style URLs name the old driver; SQLAlchemy 2 with psycopg 3 wants this one.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)),
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "planner@localhost"),
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
+        "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Vaccin-Demo-2021!"),
+    }
+
+
+DEFAULTS: dict[str, object] = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "BABEL_DEFAULT_LOCALE": "fr_CA",
+    "BABEL_DEFAULT_TIMEZONE": "America/Toronto",
+    "LANGUAGES": ("fr_CA", "en"),
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 15,
+    "LOGIN_RATE_LIMIT": "20 per minute",
+}
+
+
+def check(config: dict[str, object], debug: bool) -> None:
+    """Refuse to start on settings that would be unsafe in production."""
+    if not config.get("SECRET_KEY"):
+        if debug or config.get("TESTING"):
+            config["SECRET_KEY"] = "dev-only-not-secret"
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long "
+                "random value (for example: python -c 'import secrets; "
+                "print(secrets.token_hex(32))') before starting the planner."
+            )

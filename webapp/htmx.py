@@ -1,0 +1,38 @@
+"""One place decides whether a request comes from htmx, and how to answer it."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, make_response, redirect, render_template, request
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def htmx_target() -> str | None:
+    return request.headers.get("HX-Target")
+
+
+def page_or_fragment(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
+    """Render the whole page, or only its fragment for an htmx request."""
+    template = fragment if is_htmx() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_to(url: str) -> Response:
+    """Redirect a plain request, or tell htmx to load the page."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+    else:
+        response = redirect(url)
+    response.vary.add("HX-Request")
+    return response
+
+
+def trigger(response: Response, event: str) -> Response:
+    response.headers["HX-Trigger"] = event
+    return response

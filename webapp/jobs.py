@@ -1,0 +1,19 @@
+"""Jobs run by APScheduler inside the app process."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .extensions import db, scheduler
+from .messaging import dispatch_due
+
+
+def install_jobs(app: Flask) -> None:
+    def send_outbox() -> None:
+        with app.app_context():
+            try:
+                dispatch_due()
+            finally:
+                db.session.remove()
+
+    scheduler.add_job(send_outbox, "interval", seconds=30, id="send_outbox",
+                      replace_existing=True, max_instances=1, coalesce=True)

@@ -1,0 +1,32 @@
+"""The data model of the planner (see the glossary of the specification)."""
+from __future__ import annotations
+
+from .accounts import RoleAssignment, User
+from .audit import AuditLog
+from .booking import Appointment, Attendance, Patient, Status
+from .messaging import Message
+from .organization import (
+    FIELD_RULES,
+    PATIENT_FIELDS,
+    CommunicationSetting,
+    EligibilityAnswer,
+    EligibilityQuestion,
+    Location,
+    Organization,
+    Service,
+    Team,
+    team_answer,
+    team_location,
+    team_service,
+    user_team,
+)
+from .schedule import ScheduleBlock, Slot, block_service
+from .types import UTCDateTime, utcnow
+
+__all__ = [
+    "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
+    "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization",
+    "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "Slot",
+    "Status", "Team", "UTCDateTime", "User", "block_service", "team_answer", "team_location",
+    "team_service", "user_team", "utcnow",
+]

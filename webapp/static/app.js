@@ -1,0 +1,28 @@
+// Small behaviours on top of plain HTML; every page works without this file.
+(function () {
+  "use strict";
+
+  // Close an open dropdown (<details class="menu">) on outside click or Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      var summary = menu.querySelector("summary");
+      if (summary) { summary.focus(); }
+    });
+  });
+
+  // Content loaded by htmx into the shared <dialog> opens it as a modal.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "dialog" && typeof target.showModal === "function") {
+      document.querySelectorAll("details.menu[open]").forEach(function (m) { m.removeAttribute("open"); });
+      if (!target.open) { target.showModal(); }
+    }
+  });
+})();

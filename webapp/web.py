@@ -1,0 +1,223 @@
+"""Request-wide behaviour: language, sign-in, security headers, errors, template helpers."""
+from __future__ import annotations
+
+import threading
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .extensions import db, login_manager, scheduler
+from .models import Organization, User
+from .permissions import active_role, can
+from .roles import ROLE_LABELS, Perm, Role
+from .timeutil import local_today
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+LANG_COOKIE = "lang"
+
+MENUS = (
+    (Perm.FOLLOWUP_VIEW, "followup.index", _l("Follow-up"), "followup"),
+    (Perm.APPOINTMENTS_VIEW, "appointments.index", _l("Appointments"), "appointments"),
+    (Perm.SCHEDULES_VIEW, "schedules.index", _l("Schedules"), "schedules"),
+    (Perm.CONFIGURE, "config.index", _l("Configuration"), "config"),
+    (Perm.STATISTICS, "stats.index", _l("Statistics"), "stats"),
+)
+
+ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Nothing was changed.")),
+    403: (_l("Access refused"),
+          _l("Your active role does not allow this page or action. Nothing was changed. "
+             "If you hold another role, switch to it from the user menu.")),
+    404: (_l("Page not found"), _l("This page does not exist or is no longer available.")),
+    405: (_l("Not allowed"), _l("This action cannot be done this way. Nothing was changed.")),
+    413: (_l("File too large"), _l("The file sent is too large. Nothing was changed.")),
+    429: (_l("Too many attempts"),
+          _l("Too many attempts in a short time. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error happened on our side. Nothing was changed; please try again.")),
+}
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the page was served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and jobs: the planner's default language
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return str(current_user.language)
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return str(cookie)
+    best = request.accept_languages.best_match(["fr-CA", "fr", "en"], default="fr")
+    return "en" if best == "en" else "fr_CA"
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site, never another host (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    return fallback if parts.scheme or parts.netloc else target
+
+
+def is_english() -> bool:
+    return str(get_locale()).startswith("en")
+
+
+def localized(obj: Any, field: str) -> str:
+    """The French or English version of a bilingual field, falling back to the other."""
+    first, second = ("en", "fr") if is_english() else ("fr", "en")
+    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or ""
+
+
+def organization() -> Optional[Organization]:
+    if "organization" not in g:
+        try:
+            g.organization = db.session.get(Organization, 1)
+        except Exception:  # the error pages must render even when the database is down
+            db.session.rollback()
+            g.organization = None
+    return g.organization  # type: ignore[no-any-return]
+
+
+def planner_name() -> str:
+    org = organization()
+    return localized(org, "name") if org else str(_l("Appointment planner"))
+
+
+def active_menus() -> list[dict[str, Any]]:
+    return [{"endpoint": endpoint, "label": label, "key": key}
+            for perm, endpoint, label, key in MENUS if can(perm)]
+
+
+def _template_context() -> dict[str, Any]:
+    role = active_role() if current_user.is_authenticated else None
+    return {
+        "org": organization(),
+        "planner_name": planner_name(),
+        "active_role": role,
+        "menus": active_menus() if role else [],
+        "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
+        "lang": "en" if is_english() else "fr",
+        "version": current_app.config["VERSION"],
+        "support_email": current_app.config["SUPPORT_EMAIL"],
+        "loc": localized,
+        "can": can,
+        "Perm": Perm,
+        "Role": Role,
+    }
+
+
+def _security_headers(response: Any) -> Any:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.path.startswith("/admin"):
+        # Staff pages hold personal information: never kept by shared caches.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(error: Exception) -> tuple[str, int]:
+    if isinstance(error, CSRFError):
+        code, title = 400, _l("The form has expired")
+        message = _l("For your security the form could not be accepted (it expired or was "
+                     "sent from elsewhere). Nothing was changed. Reload the page and try again.")
+    else:
+        code = error.code if isinstance(error, HTTPException) and error.code else 500
+        title, message = ERRORS.get(code, ERRORS[500 if code >= 500 else 400])
+    if code >= 500:
+        db.session.rollback()
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def _unexpected(error: Exception) -> Any:
+    if isinstance(error, HTTPException):
+        return _error_page(error) if error.code and error.code >= 400 else error
+    current_app.logger.exception("unexpected error", exc_info=error)
+    db.session.rollback()
+    title, message = ERRORS[500]
+    return render_template("error.html", code=500, title=title, message=message), 500
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+_scheduler_lock = threading.Lock()
+
+
+def start_scheduler(app: Flask) -> None:
+    """Start the in-process jobs once per process (sending the outbox, reminders...)."""
+    from .jobs import install_jobs
+
+    with _scheduler_lock:
+        if scheduler.running:
+            return
+        install_jobs(app)
+        scheduler.start()
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
+                                x_host=proxies)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> Optional[User]:
+        return User.load_session(session_id)
+
+    app.context_processor(_template_context)
+    app.after_request(_security_headers)
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _error_page)
+    app.register_error_handler(Exception, _unexpected)
+    app.jinja_env.globals["today"] = local_today
+    app.jinja_env.globals["nl2br"] = lambda text: Markup("<br>").join(
+        (text or "").splitlines())
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+    if app.config["SCHEDULER_ENABLED"] and not app.config.get("TESTING"):
+        @app.before_request
+        def _start_jobs() -> None:
+            if not scheduler.running:
+                start_scheduler(app)
