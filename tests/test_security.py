@@ -133,7 +133,7 @@ def test_language_is_remembered_by_the_browser_and_the_account(client, auth):
     assert "Sign in" in client.get("/admin/login").get_data(as_text=True)
     auth.login(Role.GESTION1)
     client.post("/lang", data={"lang": "fr"})
-    assert User.by_email("gestion1@test.example").language == "fr_CA"
+    assert User.by_email("gestion1@test.example").ui_language == "fr_CA"
     other = client.application.test_client()
     other.post("/admin/login", data={"email": "gestion1@test.example", "password": PASSWORD})
     assert "Mon profil" in other.get("/admin/profile").get_data(as_text=True)

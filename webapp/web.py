@@ -62,11 +62,11 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and jobs: the planner's default language
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return str(current_user.language)
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:
         return str(cookie)
+    if current_user and current_user.is_authenticated and current_user.ui_language in languages:
+        return str(current_user.ui_language)
     best = request.accept_languages.best_match(["fr-CA", "fr", "en"], default="fr")
     return "en" if best == "en" else "fr_CA"
 
@@ -77,6 +77,15 @@ def safe_next(target: str | None, fallback: str) -> str:
         return fallback
     parts = urlsplit(target)
     return fallback if parts.scheme or parts.netloc else target
+
+
+def remember_language(response: Any, lang: str) -> Any:
+    """Keep the interface language in this browser (and on the account when signed in)."""
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=request.is_secure)
+    if current_user.is_authenticated:
+        current_user.ui_language = lang
+    return response
 
 
 def is_english() -> bool:

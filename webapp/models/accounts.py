@@ -27,7 +27,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     last_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(40), default="")
     cell_phone: Mapped[str] = mapped_column(String(40), default="")
-    language: Mapped[str] = mapped_column(String(8), default="fr_CA")
+    language: Mapped[str] = mapped_column(String(8), default="fr_CA")  # for its messages
+    # The interface language this account chose (FR/EN switch, profile); None: the browser's.
+    ui_language: Mapped[Optional[str]] = mapped_column(String(8))
     colour: Mapped[str] = mapped_column(String(7), default="#9e9e9e")
     category: Mapped[str] = mapped_column(String(80), default="")
     planner_access: Mapped[bool] = mapped_column(Boolean, default=True)

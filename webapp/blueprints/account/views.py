@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
@@ -13,7 +14,7 @@ from ...passwords import rule_labels
 from ...permissions import active_role, requires
 from ...roles import ROLE_DESCRIPTIONS, Role
 from ...timeutil import local_today
-from ...web import active_menus
+from ...web import active_menus, remember_language
 from .forms import PasswordForm, ProfileForm
 
 bp = Blueprint("account", __name__, url_prefix="/admin")
@@ -37,10 +38,12 @@ def profile() -> str | Response:
     password_form = PasswordForm(prefix="password")
     if form.submit.data and form.validate_on_submit():
         form.populate_obj(current_user)
+        response = remember_language(redirect(url_for("account.profile")), current_user.language)
         audit.record("account.profile_updated", current_user._get_current_object())
         db.session.commit()
-        flash(_("Your details have been saved."), "success")
-        return redirect(url_for("account.profile"))
+        with force_locale(current_user.language):
+            flash(_("Your details have been saved."), "success")
+        return response
     if password_form.submit.data and password_form.validate_on_submit():
         if not current_user.check_password(password_form.current.data or ""):
             password_form.current.errors.append(_("The current password is not correct."))

@@ -1,13 +1,12 @@
 """Health check and language switch, shared by the public site and the staff pages."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, request, url_for
-from flask_login import current_user
+from flask import Blueprint, redirect, request, url_for
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from ...extensions import db
-from ...web import LANG_COOKIE, safe_next
+from ...web import remember_language, safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -32,10 +31,6 @@ def set_language() -> Response:
     response = redirect(target)
     if lang is None:
         return response
-    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
-                        httponly=True, secure=request.is_secure)
-    if current_user.is_authenticated:
-        current_user.language = lang
-        db.session.commit()
-    current_app.logger.debug("language set to %s", lang)
+    remember_language(response, lang)
+    db.session.commit()
     return response

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 89c018673576
+Revision ID: 99bf6763a0a3
 Revises: 
-Create Date: 2026-11-26 09:59:23.644801
+Create Date: 2026-11-26 10:02:39.646499
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import webapp.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '89c018673576'
+revision = '99bf6763a0a3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -134,6 +134,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=40), nullable=False),
     sa.Column('cell_phone', sa.String(length=40), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('ui_language', sa.String(length=8), nullable=True),
     sa.Column('colour', sa.String(length=7), nullable=False),
     sa.Column('category', sa.String(length=80), nullable=False),
     sa.Column('planner_access', sa.Boolean(), nullable=False),
