@@ -3,6 +3,7 @@
     python scripts/i18n.py update    # extract messages, merge them into both catalogs
     python scripts/i18n.py compile   # build the .mo files (setup does this)
     python scripts/i18n.py check     # list messages lacking a French or English text
+    python scripts/i18n.py borrow OTHER.po   # fill empty French texts from another catalog
 """
 from __future__ import annotations
 
@@ -81,10 +82,33 @@ def missing(locale: str) -> list[str]:
     return gaps
 
 
+def borrow(other: Path, locale: str = "fr_CA") -> int:
+    """Fill this locale's empty or fuzzy texts from another catalog (after a merge)."""
+    path = catalog_path(locale)
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    with other.open("rb") as f:
+        donor = read_po(f)
+    filled = 0
+    for message in catalog:
+        if not message.id or (message.string and not message.fuzzy):
+            continue
+        found = donor.get(message.id)
+        if found is not None and found.string and not found.fuzzy:
+            message.string = found.string
+            message.flags.discard("fuzzy")
+            filled += 1
+    with path.open("wb") as f:
+        write_po(f, catalog, no_location=True, sort_output=True)
+    return filled
+
+
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "update":
         update()
+    elif command == "borrow":
+        print(f"{borrow(Path(sys.argv[2]))} texts filled")
     elif command == "compile":
         compile_catalogs()
     elif command == "check":

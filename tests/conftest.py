@@ -10,10 +10,10 @@ from flask.testing import FlaskClient
 
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import RoleAssignment, User
+from webapp.models import User
 from webapp.roles import Role
 
-PASSWORD = "Correct-Horse-42!"
+from .factories import PASSWORD, make_user
 
 
 def make_app(tmp_path: Any, **config: Any) -> Flask:
@@ -60,20 +60,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
-
-
-def make_user(role: Role | None = Role.GESTION1, email: str | None = None,
-              password: str = PASSWORD, **fields: Any) -> User:
-    """A staff account holding one role (or none), committed."""
-    email = email or f"{role.value if role else 'norole'}@test.example"
-    user = User(email=email, first_name=fields.pop("first_name", "Test"),
-                last_name=fields.pop("last_name", "User"), **fields)
-    user.set_password(password)
-    if role is not None:
-        user.roles.append(RoleAssignment(role=role.value))
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 class AuthActions:
