@@ -77,3 +77,17 @@ def test_signed_out_is_sent_to_sign_in(client):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
     assert client.get(f"/admin/config/services/{service.id}/attachment").status_code == 302
+
+
+def test_pages_keep_the_strict_content_security_policy(client, auth):
+    import re
+
+    service = make_service()
+    auth.login(Role.PILOTE)
+    for url in ("/admin/config/services", f"/admin/config/services/{service.id}/edit",
+                f"/admin/config/services/{service.id}/questions", "/admin/config/locations/new",
+                "/admin/config/communications", "/admin/config/public-page"):
+        page = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+        assert not re.search(r"\sstyle=", page), url
+        assert not re.search(r"\son[a-z]+=", page), url
