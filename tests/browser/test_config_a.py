@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from ..config_a_helpers import PNG
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -140,3 +141,24 @@ def test_configuration_pages_fit_a_phone(phone, live_server):
                  "/admin/config/public-page", "/admin/config/questions/1/edit"):
         phone.goto(live_server + path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
+
+
+def test_public_page_preview_follows_the_typing_and_a_logo_is_uploaded(page, live_server,
+                                                                       tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG)
+    sign_in(page, live_server, "pilote")
+    page.goto(live_server + "/admin/config/public-page")
+    mark_page(page)
+    page.get_by_label("Message d'accueil en français").fill("Bonjour <b>Alma</b>!")
+    preview = page.locator("#public-preview")
+    preview.get_by_text("Bonjour <b>Alma</b>!").wait_for()
+    page.get_by_label("Logo (image)").set_input_files(str(logo))
+    page.get_by_role("button", name="Enregistrer la page publique").click()
+    page.locator("#public-page-editor .saved").wait_for()
+    assert page.locator("img.logo-current").count() == 1
+    assert page.locator("#public-preview img.brand-logo").count() == 2
+    assert same_document(page)
+    page.goto(live_server + "/")
+    assert page.locator("header img.brand-logo").count() == 1
+    assert page.get_by_text("Bonjour <b>Alma</b>!").is_visible()

@@ -12,7 +12,9 @@ from ...htmx import is_htmx, page_or_fragment
 
 def form_answer(page: str, fragment: str, **context: Any) -> Response:
     """The form, whole page or fragment; a refused post answers 422 to a plain browser."""
-    status = 422 if request.method == "POST" and not is_htmx() else 200
+    form = context.get("form")
+    refused = bool(form is not None and (form.errors or getattr(form, "refused", False)))
+    status = 422 if request.method == "POST" and refused and not is_htmx() else 200
     return page_or_fragment(page, fragment, status=status, **context)
 
 

@@ -174,6 +174,7 @@ class QuestionForm(FlaskForm):
         super().__init__(data=texts, **kwargs)  # the answers are filled below, with their ids
         self.question = question
         self.answer_errors: list[str] = []
+        self.refused = False  # errors of an answer row are not all listed in `errors`
         if not self.is_submitted():
             existing = [{"answer_id": str(a.id), "text_fr": a.text_fr, "text_en": a.text_en,
                          "eligible": a.eligible} for a in question.answers]
@@ -194,6 +195,7 @@ class QuestionForm(FlaskForm):
             answer = entry.form
             if answer.answer_id.data and answer.answer_id.data not in known:
                 self.answer_errors.append(_("An answer no longer exists: reload the page."))
+                self.refused = True
                 return False
             if answer.blank or answer.remove.data:
                 continue
@@ -209,5 +211,6 @@ class QuestionForm(FlaskForm):
         elif not any(a.eligible.data for a in kept):
             self.answer_errors.append(_("At least one answer must be eligible, otherwise nobody "
                                         "can book this service."))
-        return valid and not self.answer_errors
+        self.refused = not valid or bool(self.answer_errors)
+        return not self.refused
 
