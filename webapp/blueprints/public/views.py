@@ -76,3 +76,6 @@ def terms() -> str:
 def privacy() -> str:
     """Privacy policy."""
     return render_template("public/privacy.html")
+
+
+from . import logo  # noqa: E402,F401  (the logo route registers on this blueprint)
