@@ -36,3 +36,10 @@ def redirect_to(url: str) -> Response:
 def trigger(response: Response, event: str) -> Response:
     response.headers["HX-Trigger"] = event
     return response
+
+
+def retarget(response: Response, target: str, swap: str = "outerHTML") -> Response:
+    """Swap the answer somewhere else than where the request came from."""
+    response.headers["HX-Retarget"] = target
+    response.headers["HX-Reswap"] = swap
+    return response
