@@ -121,7 +121,9 @@ def team_associations(team_id: int) -> Response:
         except associations.AssociationError as error:
             form[error.field].errors.append(_("Choose from the list."))
         else:
-            audit.record("team.associated", team, changes=diff(before, associations.describe(team)))
+            changes = diff(before, associations.describe(team))
+            if changes:
+                audit.record("team.associated", team, changes=changes)
             db.session.commit()
             message = _("Associations of “%(name)s” saved.", name=team.name)
             if is_htmx():
