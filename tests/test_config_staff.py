@@ -355,6 +355,7 @@ def test_add_a_scoped_role_modify_and_remove_it(pilot):
     assert (role.location, role.ends_on) == (None, None)
     [entry] = audit("staff.role_updated")
     assert entry.details["changes"]["ends_on"] == ["2030-06-30", None]
+    assert entry.details["changes"]["location"] == ["Pharmacie A", None]
     pilot.post(f"{url}/{role.id}/delete")
     assert [r.role for r in user.roles] == ["consultation2"]
     assert audit("staff.role_added") and audit("staff.role_removed")

@@ -38,7 +38,7 @@ CATEGORIES = {
 }
 ACCOUNT_FIELDS = ("language", "colour", "category", "first_name", "last_name", "phone",
                   "cell_phone", "planner_access", "email", "access_start", "access_end")
-ROLE_FIELDS = ("role", "location_id", "starts_on", "ends_on")
+ROLE_FIELDS = ("role", "starts_on", "ends_on")
 
 
 class StaffError(ValueError):
@@ -133,6 +133,12 @@ def _teams(team_ids: Collection[int]) -> list[Team]:
 def _account_snapshot(user: User) -> dict[str, Any]:
     state = snapshot(user, ACCOUNT_FIELDS + ("active",))
     state["teams"] = sorted(t.name for t in user.teams)
+    return state
+
+
+def _role_snapshot(assignment: RoleAssignment) -> dict[str, Any]:
+    state = snapshot(assignment, ROLE_FIELDS)
+    state["location"] = assignment.location.name_fr if assignment.location else None
     return state
 
 
@@ -231,7 +237,7 @@ def add_role(user: User, role: Role, location: Optional[Location], starts_on: Op
                                 ends_on=ends_on)
     with pilot_rules(actor, field="role"):
         user.roles.append(assignment)
-    audit.record("staff.role_added", user, after=snapshot(assignment, ROLE_FIELDS))
+    audit.record("staff.role_added", user, after=_role_snapshot(assignment))
     return assignment
 
 
@@ -239,12 +245,12 @@ def update_role(assignment: RoleAssignment, role: Role, location: Optional[Locat
                 starts_on: Optional[date], ends_on: Optional[date],
                 actor: Optional[User]) -> None:
     _check_role(assignment.user, role, location, starts_on, ends_on, editing=assignment)
-    before = snapshot(assignment, ROLE_FIELDS)
+    before = _role_snapshot(assignment)
     field = "ends_on" if assignment.role == role.value else "role"
     with pilot_rules(actor, field=field):
         assignment.role, assignment.location = role.value, location
         assignment.starts_on, assignment.ends_on = starts_on, ends_on
-    changes = diff(before, snapshot(assignment, ROLE_FIELDS))
+    changes = diff(before, _role_snapshot(assignment))
     if changes:
         audit.record("staff.role_updated", assignment.user, role_id=assignment.id,
                      changes=changes)
@@ -252,7 +258,7 @@ def update_role(assignment: RoleAssignment, role: Role, location: Optional[Locat
 
 def remove_role(assignment: RoleAssignment, actor: Optional[User]) -> None:
     user = assignment.user
-    before = snapshot(assignment, ROLE_FIELDS)
+    before = _role_snapshot(assignment)
     with pilot_rules(actor):
         user.roles.remove(assignment)
     audit.record("staff.role_removed", user, before=before)

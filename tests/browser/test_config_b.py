@@ -97,6 +97,11 @@ def test_create_an_account_and_give_it_a_scoped_role(page, server, browser):
     assert dialog.locator("tr", has_text="Gestion #3").get_by_text("Pharmacie A").is_visible()
     dialog.get_by_role("button", name="Fermer").click()
     row_of(page, "Annie Gauthier").get_by_text("Gestion #3 · Pharmacie A").wait_for()
+    # The search box narrows both lists as one types.
+    page.get_by_role("searchbox").fill("gauthier")
+    page.wait_for_url(re.compile(r"q=gauthier"))
+    page.locator("#resource-lists").get_by_text("Aucune équipe ne correspond.").wait_for()
+    assert page.locator("tr[id^=user-]").count() == 1
     with app.app_context():
         user = User.by_email("annie.gauthier@example.org")
         assert sorted((r.role, r.location.name_fr if r.location else None)

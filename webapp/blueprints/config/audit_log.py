@@ -47,7 +47,7 @@ FIELDS = {
     "email": _l("Email"), "phone": _l("Phone"), "cell_phone": _l("Cell phone"),
     "language": _l("Language"), "planner_access": _l("Access to the planner"),
     "access_start": _l("Access from"), "access_end": _l("Access until"),
-    "teams": _l("Teams"), "role": _l("Role"), "location_id": _l("Location"),
+    "teams": _l("Teams"), "role": _l("Role"), "location": _l("Location"),
     "starts_on": _l("Effective start"), "ends_on": _l("Effective end"),
     "all_locations": _l("All locations"), "locations": _l("Locations"),
     "all_services": _l("All services"), "services": _l("Services"),
