@@ -145,8 +145,8 @@ def test_the_checklist_turns_green_after_fixing_its_last_flag(page, server):
     dialog.wait_for(state="hidden")
     page.get_by_role("navigation", name="Onglets de la configuration").get_by_role(
         "link", name="Aide-mémoire").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Tous les éléments requis sont faits.").is_visible()
+    page.wait_for_url(re.compile(r"/admin/config/checklist$"))
+    page.get_by_text("Tous les éléments requis sont faits.").wait_for()
     assert page.locator(".check-item.state-flag").count() == 0
     page.goto(base + "/admin/config/")
-    assert page.get_by_text("Tous les éléments requis de l'aide-mémoire sont faits.").is_visible()
+    page.get_by_text("Tous les éléments requis de l'aide-mémoire sont faits.").wait_for()
