@@ -5,7 +5,7 @@ import threading
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -113,6 +113,13 @@ def planner_name() -> str:
     return localized(org, "name") if org else str(_l("Appointment planner"))
 
 
+def url_if_exists(endpoint: str, **values: Any) -> Optional[str]:
+    """The URL of an endpoint, or None when this install has no such screen (yet)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
 def active_menus() -> list[dict[str, Any]]:
     return [{"endpoint": endpoint, "label": label, "key": key}
             for perm, endpoint, label, key in MENUS if can(perm)]
@@ -218,6 +225,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _error_page)
     app.register_error_handler(Exception, _unexpected)
     app.jinja_env.globals["today"] = local_today
+    app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["nl2br"] = lambda text: Markup("<br>").join(
         (text or "").splitlines())
 

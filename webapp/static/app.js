@@ -43,3 +43,31 @@
   });
 })();
 // ---- end of configuration part A ----
+// === Configuration part B: Resources tab (dialogs, new rows, role descriptions) ===
+(function () {
+  "use strict";
+
+  // A dialog form that saved asks (HX-Trigger: close-dialog) to close the dialog.
+  document.addEventListener("close-dialog", function () {
+    var dialog = document.getElementById("dialog");
+    if (dialog && dialog.open) { dialog.close(); }
+  });
+
+  // "Cancel" on a new row removes the row (without JS it goes back to the list).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-dismiss-row]") : null;
+    var row = link ? link.closest("tr") : null;
+    if (row) { event.preventDefault(); row.remove(); }
+  });
+
+  // Choosing a role highlights what that role allows.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-role-select]")) { return; }
+    var form = select.closest("form");
+    if (!form) { return; }
+    form.querySelectorAll(".role-descriptions li").forEach(function (item) {
+      item.classList.toggle("chosen", item.getAttribute("data-role") === select.value);
+    });
+  });
+})();
