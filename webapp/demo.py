@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .demo_schedules import add_demo_schedules
 from .extensions import db
 from .geo import area_for
 from .models import (
@@ -97,4 +98,5 @@ def create_demo(password: str) -> list[tuple[str, str]]:
         db.session.add(user)
         made.append((email, role.value))
     db.session.commit()
+    add_demo_schedules()
     return made
