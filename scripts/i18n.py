@@ -46,8 +46,10 @@ def update() -> None:
     with path.open("rb") as f:
         catalog = read_po(f)
     for message in catalog:
-        if message.id and not message.string:
-            message.string = message.id
+        text = message.string
+        complete = all(text) if isinstance(text, tuple | list) else bool(text)
+        if message.id and not complete:
+            message.string = message.id  # a plural's id is its (singular, plural) pair
     with path.open("wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True)
 

@@ -5,6 +5,7 @@ from typing import Any, Optional
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -65,9 +66,10 @@ def new_block() -> Response:
             _attach(form, exc.errors)
         else:
             db.session.commit()
-            return _done(_("Time block saved: %(count)s appointments.",
-                           count=sum(s.capacity for s in block.slots)), block.day.isoformat(),
-                         location.id)
+            total = sum(s.capacity for s in block.slots)
+            return _done(ngettext("Time block saved: %(num)d appointment.",
+                                  "Time block saved: %(num)d appointments.", total),
+                         block.day.isoformat(), location.id)
     return _render(form, location, None)
 
 
@@ -134,8 +136,10 @@ def delete_dialog(block_id: int) -> Response:
             error = None if isinstance(exc, BlockHasBookings) else exc.message
         else:
             db.session.commit()
-            return _done(_("Time block deleted; %(count)s appointments cancelled.",
-                           count=cancelled), day, location_id)
+            message = _("Time block deleted.") if not cancelled else ngettext(
+                "Time block deleted; %(num)d appointment cancelled.",
+                "Time block deleted; %(num)d appointments cancelled.", cancelled)
+            return _done(message, day, location_id)
     return page_or_fragment("schedules/delete_page.html", "schedules/_delete.html", form=form,
                             block=block, booked=len(active_appointments(block)), error=error)
 
