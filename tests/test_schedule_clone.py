@@ -5,6 +5,7 @@ import time as clock
 from datetime import date, time, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from webapp.extensions import db
@@ -16,6 +17,13 @@ from .schedule_factories import book, make_block, make_world, slots_of
 
 TYPICAL = date(2026, 2, 2)  # a Monday in the past: nobody can book it
 TODAY = date(2026, 2, 20)
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """The messages are checked in English (the French ones are in the catalog)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -27,6 +28,13 @@ from .factories import make_service, make_team
 from .schedule_factories import book, make_block, make_world, slots_of
 
 DAY = date(2026, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """The messages are checked in English (the French ones are in the catalog)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture
