@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from .extensions import db
 from .models import Location, ScheduleBlock, Service, Slot, Team, block_service
-from .schedules import _team_at
+from .schedules import teams_at
 from .slots import local_clock, minutes_of
 from .timeutil import planner_zone
 
@@ -250,6 +250,7 @@ class Calendar:
     hour_from: int = DEFAULT_HOURS[0]
     hour_to: int = DEFAULT_HOURS[1]
     hidden: int = 0  # blocks outside the visible hours
+    location_teams: list[Team] = field(default_factory=list)  # the role's teams associated here
 
     @property
     def rows(self) -> int:
@@ -280,10 +281,10 @@ def build(query: CalendarQuery, location: Location, today: date,
     """The calendar of a location for the query's view and filters."""
     all_teams = {t.id: t for t in db.session.scalars(select(Team).order_by(Team.position,
                                                                            Team.name))}
+    location_teams = teams_at(location, team_scope)
     wanted = set(query.team_ids) or None
     blocks = _blocks(query, location, team_scope)
-    shown = {b.team_id for b in blocks} | {
-        t.id for t in all_teams.values() if t.active and _team_at(t, location)}
+    shown = {b.team_id for b in blocks} | {t.id for t in location_teams}
     teams = [t for t in all_teams.values() if t.id in shown
              and (team_scope is None or t.id in team_scope) and (wanted is None or t.id in wanted)]
     days = [DayHead(query.first + timedelta(days=i), query.first + timedelta(days=i) < today)
@@ -293,7 +294,7 @@ def build(query: CalendarQuery, location: Location, today: date,
     _fill_slots(cells, detailed=query.view != "month")
     for cell in cells:
         by_day[cell.block.day].blocks.append(cell)
-    calendar = Calendar(query, location, teams, days, cells)
+    calendar = Calendar(query, location, teams, days, cells, location_teams=location_teams)
     if query.view != "month":
         _place(calendar)
     return calendar
@@ -372,12 +373,9 @@ def _place(calendar: Calendar) -> None:
     calendar.blocks = [c for cells_ in placed.values() for c in cells_]
 
 
-def services_at(location: Location) -> list[Service]:
-    """The active services some team offers at a location (for the filter panel)."""
-    from .schedules import eligible_services, teams_at
-
-    seen: dict[int, Service] = {}
-    for team in teams_at(location):
-        for service in eligible_services(team, location):
-            seen[service.id] = service
-    return sorted(seen.values(), key=lambda s: (s.position, s.name_fr))
+def services_at(teams: list[Team]) -> list[Service]:
+    """The active services some of these teams offer (for the filter panel)."""
+    services = db.session.scalars(select(Service).where(Service.active).order_by(
+        Service.position, Service.name_fr)).all()
+    offered = {s.id for t in teams for s in t.services}
+    return [s for s in services if any(t.all_services for t in teams) or s.id in offered]

@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
+from ...models import Location
 from ...permissions import can, requires, team_scope
 from ...roles import Perm
 from ...schedule_calendar import Calendar, build, parse_day, parse_query, services_at
-from ...schedules import set_block_open, set_day_open, teams_at
+from ...schedules import set_block_open, set_day_open
 from ...timeutil import local_today
 from . import blocks, cloning  # noqa: F401  (their views join the blueprint)
 from .access import block_or_403, location_or_403, visible_locations
@@ -21,10 +22,9 @@ from .blueprint import bp
 __all__ = ["bp"]
 
 
-def calendar_for(args: Any) -> Calendar | None:
+def calendar_for(args: Any, locations: list[Location]) -> Calendar | None:
     """The calendar the URL asks for (403/404 on a location outside the role's scope)."""
     query = parse_query(args, local_today())
-    locations = visible_locations()
     if not locations:
         return None
     location = location_or_403(query.location_id) if query.location_id else locations[0]
@@ -32,21 +32,23 @@ def calendar_for(args: Any) -> Calendar | None:
     return build(query, location, local_today(), team_scope())
 
 
-def render_calendar(calendar: Calendar | None, status: int = 200) -> Response:
-    context: dict[str, Any] = {"cal": calendar, "locations": visible_locations(),
+def render_calendar(args: Any) -> Response:
+    """The calendar page, or its fragment for htmx."""
+    locations = visible_locations()
+    calendar = calendar_for(args, locations)
+    context: dict[str, Any] = {"cal": calendar, "locations": locations,
                                "can_edit": can(Perm.SCHEDULES_EDIT)}
     if calendar is not None:
-        context["services"] = services_at(calendar.location)
-        context["filter_teams"] = teams_at(calendar.location, team_scope())
-    return page_or_fragment("schedules/index.html", "schedules/_schedule.html", status,
-                            **context)
+        context["services"] = services_at(calendar.location_teams)
+        context["filter_teams"] = calendar.location_teams
+    return page_or_fragment("schedules/index.html", "schedules/_schedule.html", **context)
 
 
 @bp.get("/")
 @requires(Perm.SCHEDULES_VIEW)
 def index() -> Response:
     """The calendar of a location by day, week or month, with its filters."""
-    return render_calendar(calendar_for(request.args))
+    return render_calendar(request.args)
 
 
 @bp.post("/blocks/<int:block_id>/padlock")
@@ -61,7 +63,7 @@ def block_padlock(block_id: int) -> Response | str:
     db.session.commit()
     if not is_htmx():
         return redirect(url_for(".index", **request.args.to_dict(flat=False)))
-    calendar = calendar_for(request.args)
+    calendar = calendar_for(request.args, visible_locations())
     assert calendar is not None
     cell = next((c for c in calendar.blocks if c.block.id == block_id), None)
     head = next(d for d in calendar.days if d.day == block.day) if calendar.days else None
@@ -83,4 +85,4 @@ def day_padlock() -> Response:
     db.session.commit()
     if not is_htmx():
         return redirect(url_for(".index", **request.args.to_dict(flat=False)))
-    return render_calendar(calendar_for(request.args))
+    return render_calendar(request.args)
