@@ -405,3 +405,55 @@ def test_a_typical_day_may_be_created_in_the_past(client, world):
         world, day="2026-01-05"))
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Slot)) == 16
+
+
+def test_views_run_a_fixed_number_of_queries(client, world, app):
+    """No query per block, slot or team: the count does not grow with the schedule."""
+    from sqlalchemy import event
+
+    from .factories import make_team
+
+    def queries(url):
+        db.session.remove()  # a fresh session, as each request has in production
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    make_block(world, DAY)
+    queries("/admin/schedules/")  # the first request of a session loads a little more
+    small = {view: queries(f"/admin/schedules/?view={view}&date={DAY}")
+             for view in ("day", "week", "month")}
+    world = make_world_again(world)
+    for n in range(6):
+        team = make_team(f"Renfort {n}", [world.location], [world.dose1, world.dose2])
+        for day in range(7):
+            make_block(world, DAY + timedelta(days=day - 3), "07:00", "15:00", per_slot=5,
+                       team=team, services=[world.dose1, world.dose2])
+    large = {view: queries(f"/admin/schedules/?view={view}&date={DAY}")
+             for view in ("day", "week", "month")}
+    assert large == small
+
+
+def make_world_again(world):
+    """The same world, attached to the current session."""
+    from dataclasses import fields
+
+    return type(world)(**{f.name: db.session.merge(getattr(world, f.name))
+                          for f in fields(world)})
+
+
+def test_without_javascript_a_button_shows_the_new_teams_services(client, world):
+    from .factories import make_service, make_team
+
+    zona = make_service("Zona", duration=15)
+    solo = make_team("Solo", [world.location], [zona])
+    response = client.post("/admin/schedules/blocks/new", data=block_form(
+        world, team=str(solo.id), refresh="1"))
+    page = text(response)
+    assert count_blocks() == 0
+    assert f'name="services" value="{zona.id}" checked' in page and "COVID" not in page

@@ -113,3 +113,15 @@ def test_fall_back_day_has_one_slot_per_wall_time():
 def test_a_whole_block_in_the_gap_holds_nothing():
     assert slot_starts(SPRING, time(2), time(3), 15, TORONTO) == []
     assert capacity(time(2), time(3), 15, 1) == 4  # the wall-clock calculator still says 4
+
+
+def test_the_grid_stylesheet_is_up_to_date():
+    """static/calendar-grid.css is generated: regenerate it after changing the script."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "calendar_grid_css.py"
+    spec = importlib.util.spec_from_file_location("calendar_grid_css", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_text() == module.css()

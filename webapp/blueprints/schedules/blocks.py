@@ -41,7 +41,8 @@ def _done(message: str, block_day: str, location_id: int) -> Response:
 
 def _render(form: BlockForm, location: Any, block: Optional[ScheduleBlock],
             error: Optional[str] = None) -> Response:
-    context = setup_choices(form, location, block)
+    # A "show this team's services" press (no JavaScript) ticks the new team's services.
+    context = setup_choices(form, location, block, keep_eligible=bool(request.form.get("refresh")))
     return page_or_fragment("schedules/block_page.html", "schedules/_block_form.html",
                             form=form, location=location, block=block, error=error,
                             calc=calculate(form), **context)
@@ -58,7 +59,6 @@ def new_block() -> Response:
     form = BlockForm() if request.method == "POST" else BlockForm(formdata=None)
     if request.method == "GET":
         prefill_new(form, location, request.args)
-    setup_choices(form, location, None)
     if form.validate_on_submit() and not request.form.get("refresh"):
         try:
             block = create_block(block_data(form, location), current_user.id)
@@ -81,7 +81,6 @@ def edit_block(block_id: int) -> Response:
     form = BlockForm() if request.method == "POST" else BlockForm(formdata=None)
     if request.method == "GET":
         prefill_from(form, block)
-    setup_choices(form, block.location, block)
     error = None
     if form.validate_on_submit() and not request.form.get("refresh"):
         try:
