@@ -457,3 +457,12 @@ def test_without_javascript_a_button_shows_the_new_teams_services(client, world)
     page = text(response)
     assert count_blocks() == 0
     assert f'name="services" value="{zona.id}" checked' in page and "COVID" not in page
+
+
+def test_deleting_from_an_older_copy_says_it_changed(client, world):
+    block = make_block(world, DAY)
+    client.post(f"/admin/schedules/blocks/{block.id}/padlock", data={"open": "0"})
+    response = client.post(f"/admin/schedules/blocks/{block.id}/delete",
+                           data={"version": "1", "choice": "cancel"})
+    assert "changed meanwhile" in text(response) and count_blocks() == 1
+    assert 'name="version" type="hidden" value="2"' in text(response)

@@ -365,7 +365,10 @@ def delete_block(block: ScheduleBlock, *, cancel_appointments: bool = False, rea
                  **_summary(block))
     db.session.expire(block, ["slots"])
     db.session.delete(block)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # changed by someone else since it was read
+        raise StaleBlock(_stale_message()) from exc
     return len(booked)
 
 
@@ -373,9 +376,11 @@ def delete_block(block: ScheduleBlock, *, cancel_appointments: bool = False, rea
 
 def set_block_open(block: ScheduleBlock, is_open: bool, user_id: Optional[int] = None) -> None:
     """Open (green padlock) or lock (red) one block for online booking."""
-    block.online_open = is_open
-    block.version = block.version + 1
+    db.session.execute(update(ScheduleBlock).where(ScheduleBlock.id == block.id).values(
+        online_open=is_open, version=ScheduleBlock.version + 1),
+        execution_options={"synchronize_session": False})
     db.session.execute(update(Slot).where(Slot.block_id == block.id).values(online_open=is_open))
+    db.session.expire(block, ["online_open", "version"])
     audit.record("schedule_block.padlock", block, user_id=user_id, open=is_open)
 
 

@@ -132,6 +132,7 @@ def delete_dialog(block_id: int) -> Response:
         except ScheduleError as exc:
             db.session.rollback()
             block = block_or_403(block_id)
+            form.version.data = str(block.version)  # the message said what changed
             error = None if isinstance(exc, BlockHasBookings) else exc.message
         else:
             db.session.commit()
