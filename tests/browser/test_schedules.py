@@ -48,6 +48,7 @@ def test_drag_to_create_then_edit_then_lock_a_block(page, live_server):
     assert page.get_by_text("Plage horaire enregistrée : 4 rendez-vous.").is_visible()
 
     block.locator(".blk-time").dblclick()
+    dialog.get_by_role("heading", name=re.compile("Édition d'une plage horaire")).wait_for()
     per_slot = dialog.get_by_label("Nombre de rendez-vous par plage")
     per_slot.wait_for()
     per_slot.fill("3")

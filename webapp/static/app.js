@@ -120,6 +120,11 @@
     if (dialog && dialog.open) { dialog.close(); }
   }
   document.body.addEventListener("close-dialog", closeDialog);
+  // A closed dialog forgets its form, so the next one never shows stale fields.
+  var shared = document.getElementById("dialog");
+  if (shared) {
+    shared.addEventListener("close", function () { shared.replaceChildren(); });
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-close-dialog]");
     if (link && link.closest("dialog[open]")) {
