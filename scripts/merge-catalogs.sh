@@ -4,7 +4,7 @@
 set -euo pipefail
 branch="$1"
 cd "$(dirname "$0")/.."
-git checkout --ours translations/ 2>/dev/null || true
+git checkout HEAD -- translations/
 git show "$branch:translations/fr_CA/LC_MESSAGES/messages.po" > /tmp/theirs-fr.po
 .venv/bin/python scripts/i18n.py update
 .venv/bin/python scripts/i18n.py borrow /tmp/theirs-fr.po

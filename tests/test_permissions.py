@@ -22,6 +22,7 @@ POSTS = {
                            "phone": "418 555-0100", "password": "Bleuet-Lac-2031!",
                            "confirm": "Bleuet-Lac-2031!", "language": "fr_CA",
                            "category": "other", "colour": "#9e9e9e"},
+    "schedules.clone_post": {},
 }
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from .demo_config import add_demo_configuration
 from .demo_resources import add_demo_resources
+from .demo_schedules import add_demo_schedules
 from .extensions import db
 from .geo import area_for
 from .models import (
@@ -101,4 +102,5 @@ def create_demo(password: str) -> list[tuple[str, str]]:
         made.append((email, role.value))
     made += add_demo_resources(password)
     db.session.commit()
+    add_demo_schedules()
     return made
