@@ -38,9 +38,7 @@ from webapp.roles import Role
 from webapp.timeutil import local_today
 
 from .booking_world import assert_consistent, make_world
-from .factories import make_block, make_location, make_service, make_team, make_user, patient_data
-
-NOW = utcnow
+from .factories import make_block, make_location, make_service, make_user, patient_data
 
 
 @pytest.fixture
