@@ -1,12 +1,15 @@
 """Fixtures: app, client, runner, and signing in as any role."""
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from webapp import create_app
 from webapp.extensions import db
@@ -91,3 +94,34 @@ def compiled_translations() -> None:
 
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, str(root / "scripts" / "i18n.py"), "compile"], check=True)
+
+
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test only (dropped afterwards)."""
+    if not POSTGRES:
+        pytest.skip("TEST_POSTGRES_URL is not set (test.sh starts a PostgreSQL server)")
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    yield POSTGRES.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db_app(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
+    """The app on SQLite (a file) and, as a second run, on PostgreSQL."""
+    config = {}
+    if request.param == "postgres":
+        config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    app = make_app(tmp_path, **config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

@@ -50,3 +50,43 @@ def make_team(name: str = "Équipe A", locations: list[Location] | None = None,
     db.session.add(team)
     db.session.commit()
     return team
+
+
+# -- schedules and bookings (booking engine tests) ----------------------------------------
+
+def make_block(location: Location, team: Team, services: list[Service], day: Any,
+               start: str = "09:00", end: str = "12:00", per_slot: int = 1,
+               online_open: bool = True, minutes: int | None = None) -> Any:
+    """A time block and its slots, materialised simply: one slot every `minutes` (the first
+    service's duration by default), at local wall-clock times of the planner's zone."""
+    from datetime import datetime, time, timedelta
+
+    from webapp.models import ScheduleBlock, Slot
+    from webapp.timeutil import planner_zone
+
+    step = timedelta(minutes=minutes or services[0].duration_minutes)
+    start_t, end_t = time.fromisoformat(start), time.fromisoformat(end)
+    block = ScheduleBlock(location_id=location.id, team_id=team.id, day=day,
+                          start_time=start_t, end_time=end_t, per_slot_capacity=per_slot,
+                          online_open=online_open, services=list(services))
+    zone = planner_zone()
+    moment, stop = datetime.combine(day, start_t), datetime.combine(day, end_t)
+    while moment + step <= stop:
+        starts = moment.replace(tzinfo=zone)
+        block.slots.append(Slot(location_id=location.id, team_id=team.id, day=day,
+                                starts_at=starts, ends_at=(moment + step).replace(tzinfo=zone),
+                                capacity=per_slot, booked=0, online_open=online_open))
+        moment += step
+    db.session.add(block)
+    db.session.commit()
+    return block
+
+
+def patient_data(n: int = 0, **fields: Any) -> dict[str, Any]:
+    """Form values for a patient; each `n` is a different person (another birth date)."""
+    from datetime import date, timedelta
+
+    data = {"first_name": "Marie", "last_name": "Tremblay",
+            "birth_date": (date(1940, 1, 1) + timedelta(days=n)).isoformat()}
+    data.update(fields)
+    return data

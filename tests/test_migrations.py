@@ -1,19 +1,13 @@
 """The committed migrations build exactly the schema of the models, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 
 from webapp import create_app
 from webapp.extensions import db
-
-POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 
 
 def _app(url):
@@ -42,20 +36,6 @@ def _assert_migrated_schema_matches_models(url):
 
 def test_sqlite_migrations(tmp_path):
     _assert_migrated_schema_matches_models(f"sqlite:///{tmp_path}/m.sqlite3")
-
-
-@pytest.fixture
-def postgres_url():
-    if not POSTGRES:
-        pytest.skip("TEST_POSTGRES_URL is not set (test.sh starts a PostgreSQL server)")
-    name = "t_" + uuid.uuid4().hex[:10]
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield POSTGRES.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 @pytest.mark.postgres

@@ -15,14 +15,13 @@ from webapp.schedules import ScheduleError, StaleBlock, delete_block, update_blo
 from .conftest import make_app
 from .factories import PASSWORD, make_user
 from .schedule_factories import book, make_block, make_world, slots_of
-from .test_migrations import postgres_url  # noqa: F401  (a fresh database per test)
 from .test_schedules_domain import data
 
 TODAY = date(2026, 2, 20)
 
 
 @pytest.mark.postgres
-def test_schedules_on_postgresql(tmp_path, postgres_url):  # noqa: F811
+def test_schedules_on_postgresql(tmp_path, postgres_url):
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_url, TODAY=TODAY)
     with app.app_context(), force_locale("en"):
         world = make_world()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .extensions import db, scheduler
+from .holds import release_expired_holds
 from .messaging import dispatch_due
 
 
@@ -16,4 +17,15 @@ def install_jobs(app: Flask) -> None:
                 db.session.remove()
 
     scheduler.add_job(send_outbox, "interval", seconds=30, id="send_outbox",
+                      replace_existing=True, max_instances=1, coalesce=True)
+
+    def release_holds() -> None:
+        # Places held by citizens who left the booking form go back on sale.
+        with app.app_context():
+            try:
+                release_expired_holds()
+            finally:
+                db.session.remove()
+
+    scheduler.add_job(release_holds, "interval", seconds=60, id="release_holds",
                       replace_existing=True, max_instances=1, coalesce=True)

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import dbtx
 from .extensions import db, login_manager, scheduler
 from .models import Organization, User
 from .permissions import active_role, can
@@ -232,6 +233,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        dbtx.install(db.engine)  # BEGIN IMMEDIATE for booking transactions on SQLite
 
     if app.config["SCHEDULER_ENABLED"] and not app.config.get("TESTING"):
         @app.before_request

@@ -19,6 +19,11 @@ class Status(StrEnum):
     BOOKED = "booked"
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # a hold abandoned before the details were saved; its place was freed
+
+
+# The statuses that take a place in their slot (Slot.booked counts exactly these).
+ACTIVE_STATUSES = (Status.HELD.value, Status.BOOKED.value, Status.CONFIRMED.value)
 
 
 class Attendance(StrEnum):
@@ -43,6 +48,9 @@ class Patient(db.Model):  # type: ignore[name-defined]
     postal_code: Mapped[Optional[str]] = mapped_column(String(7))
     language: Mapped[str] = mapped_column(String(8), default="fr_CA")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "last|first|birth date", lower case without accents (webapp.patients.identity_key):
+    # finds the same person however the name was typed.
+    identity_key: Mapped[Optional[str]] = mapped_column(String(255), index=True)
 
     @property
     def full_name(self) -> str:
@@ -87,3 +95,8 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     location: Mapped[Location] = relationship()
     team: Mapped[Team] = relationship()
     patient: Mapped[Patient] = relationship()
+
+
+# Availability across all locations (and the public date picker) ranges over slot start
+# times; the (location, start) index of Slot serves the queries for one location.
+Index("ix_slot_starts_at", Slot.starts_at)
