@@ -133,6 +133,7 @@ def test_the_checklist_turns_green_after_fixing_its_last_flag(page, server):
     item = page.locator('[data-check="team_associations"]')
     assert "Équipe E : aucun lieu" in item.inner_text()
     page.locator("#check-resources").get_by_role("link", name=re.compile("Ouvrir")).click()
+    page.wait_for_url(re.compile(r"/admin/config/resources$"))  # loaded: htmx is ready
     row_of(page, "Équipe E").get_by_role("link", name=re.compile("Associations")).click()
     dialog = page.locator("dialog#dialog")
     dialog.wait_for(state="visible")
