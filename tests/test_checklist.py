@@ -152,3 +152,17 @@ def test_each_section_names_the_screen_that_fixes_it(app):
                          "resources": "config.resources",
                          "communications": "config.communications",
                          "public": "config.public_page"}
+
+
+@pytest.mark.parametrize(("kind", "hours", "state"), [
+    ("reminder_1", 48, checklist.OK),
+    ("reminder_1", 12, checklist.REVIEW),  # 12 h before 15:00 goes out at 03:00
+    ("followup_cancelled", 2, checklist.OK),  # a little later the same day (guide §2.5)
+    ("followup_absent", 10, checklist.REVIEW),
+])
+def test_only_delays_that_send_at_night_are_to_review(app, kind, hours, state):
+    make_ready_planner()
+    setting = db.session.query(CommunicationSetting).filter_by(kind=kind).one()
+    setting.active, setting.hours, setting.by_sms, setting.by_email = True, hours, True, True
+    db.session.commit()
+    assert states(checklist.build())["whole_days"] == state

@@ -69,8 +69,8 @@ def test_a_delay_that_sends_at_night_is_explained(client, pilot):
     ({"active": "y", "hours": "0", "by_sms": "y"}, "Le délai est de 1 à 336 heures."),
     ({"active": "y", "hours": "-4", "by_sms": "y"}, "Le délai est de 1 à 336 heures."),
     ({"active": "y", "hours": "1000", "by_sms": "y"}, "Le délai est de 1 à 336 heures."),
-    ({"active": "y", "hours": "1.5", "by_sms": "y"}, "Inscrivez un nombre entier d'heures"),
-    ({"active": "y", "hours": "", "by_sms": "y"}, "Inscrivez le délai en heures."),
+    ({"active": "y", "hours": "1.5", "by_sms": "y"}, "Entrez un nombre entier d'heures"),
+    ({"active": "y", "hours": "", "by_sms": "y"}, "Entrez le délai en heures."),
     ({"active": "y", "hours": "24"}, "Choisissez SMS, courriel ou les deux"),
 ])
 def test_bad_input_is_refused_and_saves_nothing(client, pilot, data, message):

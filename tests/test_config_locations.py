@@ -63,14 +63,14 @@ def test_edit_in_place_moves_the_location_with_its_new_postal_code(client, pilot
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("name_fr", "", "Inscrivez le nom en français."),
+    ("name_fr", "", "Entrez le nom en français."),
     ("name_en", "y" * 201, "Au plus 200 caractères"),
-    ("address", "", "Inscrivez l'adresse civique."),
-    ("city", "", "Inscrivez la ville."),
-    ("postal_code", "", "Inscrivez le code postal."),
-    ("postal_code", "12345", "Inscrivez un code postal canadien"),
-    ("postal_code", "G8B 1M", "Inscrivez un code postal canadien"),
-    ("postal_code", "D8B 1M4", "Inscrivez un code postal canadien"),  # D is never used
+    ("address", "", "Entrez l'adresse civique."),
+    ("city", "", "Entrez la ville."),
+    ("postal_code", "", "Entrez le code postal."),
+    ("postal_code", "12345", "Entrez un code postal canadien"),
+    ("postal_code", "G8B 1M", "Entrez un code postal canadien"),
+    ("postal_code", "D8B 1M4", "Entrez un code postal canadien"),  # D is never used
     ("postal_code", "X0X 0X0", "La région X0X de ce code postal est inconnue"),
     ("message_fr", "m" * 4001, "Au plus 4000 caractères"),
 ])

@@ -6,11 +6,13 @@ from html import unescape
 
 import pytest
 from flask import render_template_string
+from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import AuditLog
+from webapp.models import AuditLog, Service
 from webapp.roles import Role
 
+from .config_a_helpers import location_data, service_data
 from .factories import make_location, make_team, make_user
 from .ready_planner import make_ready_planner
 
@@ -123,6 +125,26 @@ def test_configuration_changes_appear_in_the_audit_log(pilot):
     page = text(pilot.get("/admin/config/audit"))
     assert "Équipe créée" in page and "Équipe Nouvelle" in page
     assert "Test User" in page  # who
+
+
+def test_changes_of_services_locations_and_communications_read_as_words(pilot):
+    """Entries written by every configuration screen are named and detailed, not raw keys."""
+    pilot.post("/admin/config/locations/new", data=location_data(name_fr="Pharmacie du Lac"))
+    pilot.post("/admin/config/services/new", data=service_data(duration_minutes="12"))
+    service = db.session.scalars(select(Service)).one()
+    rules = {f"rule_{k}": v for k, v in service.field_rules.items()}
+    pilot.post(f"/admin/config/services/{service.id}/edit",
+               data=service_data(duration_minutes="15", **{**rules, "rule_sex": "hidden"}))
+    pilot.post("/admin/config/communications/reminder_1/edit",
+               data={"active": "y", "hours": "48", "by_sms": "y"})
+    page = text(pilot.get("/admin/config/audit"))
+    assert "Lieu créé" in page and "Pharmacie du Lac" in page and "Code postal : → G8B 3R1" in page
+    assert "Service créé" in page and "Service modifié" in page and "Grippe saisonnière" in page
+    assert "Durée du service (minutes) : 12 → 15" in page and "Sexe : Facultatif → Masqué" in page
+    assert "Communication modifiée" in page and "Premier rappel" in page
+    for raw in ("location.created", "service.updated", "name_fr", "duration_minutes",
+                "field_rules", "attachment_path", "communication.updated"):
+        assert raw not in page
 
 
 ARG_URLS = {

@@ -65,15 +65,15 @@ def test_the_preview_says_which_message_citizens_see(client, pilot):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("name_fr", "", "Inscrivez le nom en français."),
+    ("name_fr", "", "Entrez le nom en français."),
     ("name_en", "n" * 201, "Au plus 200 caractères"),
-    ("email", "pas-un-courriel", "Inscrivez une adresse courriel valide"),
-    ("email", "a@b", "Inscrivez une adresse courriel valide"),
+    ("email", "pas-un-courriel", "Entrez une adresse courriel valide"),
+    ("email", "a@b", "Entrez une adresse courriel valide"),
     ("phone", "1234", "Entrez un numéro de téléphone valide"),
     ("phone", "418 555 01001", "Entrez un numéro de téléphone valide"),
-    ("website", "javascript:alert(1)", "Inscrivez une adresse web"),
-    ("website", "ftp://example.org", "Inscrivez une adresse web"),
-    ("website", "pas un site", "Inscrivez une adresse web"),
+    ("website", "javascript:alert(1)", "Entrez une adresse web"),
+    ("website", "ftp://example.org", "Entrez une adresse web"),
+    ("website", "pas un site", "Entrez une adresse web"),
     ("welcome_fr", "w" * 4001, "Au plus 4000 caractères"),
 ])
 def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(client, pilot, field, value,

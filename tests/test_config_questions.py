@@ -122,13 +122,13 @@ def test_edit_answers_keeps_their_ids_adds_and_removes(client, pilot):
 
 
 @pytest.mark.parametrize("data, message", [
-    (question_data(text_fr=""), "Inscrivez la question en français."),
+    (question_data(text_fr=""), "Entrez la question en français."),
     (question_data(text_en="x" * 1001), "Au plus 1000 caractères"),
     (question_data(answers=(("Oui", "Yes", True),)), "au moins deux réponses"),
     (question_data(answers=(("Oui", "Yes", False), ("Non", "No", False))),
      "au moins une réponse doit être admissible"),
     (question_data(answers=(("Oui", "", True), ("Non", "No", False))),
-     "Inscrivez la réponse en anglais."),
+     "Entrez la réponse en anglais."),
     (question_data(answers=(("Oui", "Yes", True), ("Non", "x" * 301, False))),
      "Au plus 300 caractères"),
     (question_data(answers=((99999, "Oui", "Yes", True), ("Non", "No", False))),

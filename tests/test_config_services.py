@@ -30,7 +30,7 @@ def test_list_shows_services_in_order_with_their_state(client, pilot):
     make_service("A – 1re dose", position=1, active=False)
     page = client.get("/admin/config/services").get_data(as_text=True)
     assert page.index("A – 1re dose") < page.index("B – 2e dose")
-    assert "Nouveau service" in page and 'aria-checked="false"' in page
+    assert "Ajouter un service" in page and 'aria-checked="false"' in page
 
 
 def test_create_a_service_with_every_field(client, pilot):
@@ -94,16 +94,16 @@ def test_new_service_with_htmx_answers_the_list_and_clears_the_form(client, pilo
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("name_fr", "", "Inscrivez le nom en français."),
-    ("name_en", "   ", "Inscrivez le nom en anglais."),
+    ("name_fr", "", "Entrez le nom en français."),
+    ("name_en", "   ", "Entrez le nom en anglais."),
     ("name_fr", "x" * 201, "Au plus 200 caractères"),
     ("duration_minutes", "0", "La durée est de 1 à 480 minutes."),
     ("duration_minutes", "-15", "La durée est de 1 à 480 minutes."),
-    ("duration_minutes", "15.5", "Inscrivez un nombre entier de minutes"),
-    ("duration_minutes", "quinze", "Inscrivez un nombre entier de minutes"),
-    ("duration_minutes", "", "Inscrivez la durée en minutes."),
+    ("duration_minutes", "15.5", "Entrez un nombre entier de minutes"),
+    ("duration_minutes", "quinze", "Entrez un nombre entier de minutes"),
+    ("duration_minutes", "", "Entrez la durée en minutes."),
     ("horizon_days", "1000", "Entre 1 et 365 jours."),
-    ("min_interval_days", "2.5", "Inscrivez un nombre entier de jours"),
+    ("min_interval_days", "2.5", "Entrez un nombre entier de jours"),
     ("next_service_id", "99999", "Choisissez un service de la liste."),
     ("rule_first_name", "hidden", "Le nom est toujours demandé"),
     ("rule_email", "sometimes", "Choisissez une des options de la liste."),
@@ -126,7 +126,7 @@ def test_a_next_dose_needs_an_interval(client, pilot):
     second = make_service("2e dose")
     response = client.post("/admin/config/services/new", data=service_data(
         next_service_id=str(second.id), duration_minutes="15"))
-    assert "Inscrivez l'intervalle minimal" in text(response)
+    assert "Entrez l'intervalle minimal" in text(response)
 
 
 def test_doses_of_one_group_keep_one_duration(client, pilot):

@@ -36,6 +36,7 @@ def test_clean_names_are_safe(name):
 
 def test_clean_name_keeps_accents_and_uses_the_real_type():
     assert uploads.clean_name("Consignes été <2021>.exe", "pdf") == "Consignes été 2021.pdf"
+    assert uploads.clean_name("Fiche d’information.pdf", "pdf") == "Fiche d'information.pdf"
 
 
 def test_check_refuses_and_accepts(app):

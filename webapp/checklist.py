@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import associations
+from . import associations, send_timing
 from .extensions import db
 from .models import CommunicationSetting, Location, Organization, Service, User
 from .roles import TEAM_SCOPED, Role
@@ -213,14 +213,8 @@ COMMUNICATIONS = (("reminder_1", True), ("reminder_2", True), ("followup_absent"
                   ("followup_cancelled", False))
 
 
-def _communication_labels() -> dict[str, str]:
-    return {"reminder_1": _("First reminder"), "reminder_2": _("Second reminder"),
-            "followup_absent": _("Follow-up after an absence"),
-            "followup_cancelled": _("Follow-up after a cancellation")}
-
-
 def _communications_section() -> Section:
-    labels = _communication_labels()
+    labels = {kind: str(label) for kind, label in send_timing.LABELS.items()}
     settings = {c.kind: c for c in db.session.scalars(select(CommunicationSetting))}
     items = []
     for kind, required in COMMUNICATIONS:
@@ -239,12 +233,19 @@ def _communications_section() -> Section:
                                               "(if applicable)"),
                            [labels.get(c.kind, c.kind) for c in active
                             if not (c.by_sms and c.by_email)]))
-    items.append(_optional("whole_days", _("Delays are whole days (24, 48 hours…), so no "
-                                           "message leaves at night"),
+    # The same judgement as the hint of the Communications tab: a delay is worth a look
+    # when it would send at night (guide §2.5), not merely when it is not whole days.
+    items.append(_optional("whole_days", _("No delay makes a message leave at night (whole "
+                                           "days, 24, 48 hours…, never do)"),
                            [_("%(communication)s: %(hours)s hours", hours=c.hours,
                               communication=labels.get(c.kind, c.kind))
-                            for c in active if c.hours % 24]))
+                            for c in active if _sends_at_night(c)]))
     return Section("communications", _("Communications"), "config.communications", items)
+
+
+def _sends_at_night(setting: CommunicationSetting) -> bool:
+    hint = send_timing.timing_hint(setting.kind, setting.hours)
+    return hint is not None and hint.level == "warn"
 
 
 def _public_section(org: Organization) -> Section:

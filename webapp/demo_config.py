@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .demo_documents import store_sheet
 from .extensions import db
 from .models import CommunicationSetting, Location, Organization, Service
 
 COMMUNICATIONS = {  # kind: (active, hours, by_sms, by_email), as §2.5 suggests
     "reminder_1": (True, 48, True, True),
-    "reminder_2": (True, 24, True, False),
+    "reminder_2": (True, 24, True, True),
     "followup_absent": (True, 24, True, True),
     "followup_cancelled": (True, 2, True, True),
 }
@@ -77,3 +78,5 @@ def _services(dose1: Service, dose2: Service) -> None:
         service.availability_en = ("Choose a date, then a time. Plan to stay 15 minutes on site "
                                    "after the vaccine, under observation.")
         service.show_duration = True
+        stored = store_sheet("Fiche d'information COVID-19.pdf")
+        service.attachment_path, service.attachment_name = stored.path, stored.name

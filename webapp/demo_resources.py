@@ -20,6 +20,8 @@ CATEGORIES = {"pilote@example.org": ("pharmacist", "#0b5cad"),
               "consultation2@example.org": ("nurse", "#1f6fb5")}
 # email, first name, last name, category, role, location name (None: all), teams, active
 NURSES = (
+    ("francois.bergeron@example.org", "François", "Bergeron", "pharmacist", Role.PILOTE, None,
+     (), True),  # the second Pilot the guide asks for (§2.7)
     ("isabelle.roy@example.org", "Isabelle", "Roy", "nurse", Role.GESTION3, "Pharmacie A",
      ("Équipe A", "Équipe B"), True),
     ("olivier.morin@example.org", "Olivier", "Morin", "nurse", Role.CONSULTATION2,

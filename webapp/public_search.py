@@ -7,9 +7,10 @@ from typing import Optional
 
 from sqlalchemy import exists, select
 
+from . import associations
 from .extensions import db
 from .geo import Area, area_for, distance_km, normalize_postal_code
-from .models import Location, Organization, ScheduleBlock, Service, Slot, Team, block_service, utcnow
+from .models import Location, Organization, ScheduleBlock, Service, Slot, block_service, utcnow
 
 
 class SearchError(ValueError):
@@ -23,20 +24,14 @@ class NearbyLocation:
     has_availability: bool
 
 
-def team_offers(team: Team, location: Location, service: Service) -> bool:
-    """A team is bookable only where it is associated with both the location and the service."""
-    return team.active and (team.all_locations or location in team.locations) and (
-        team.all_services or service in team.services)
-
-
 def services_online() -> list[Service]:
     """Active services that at least one active team offers at an active location."""
     services = db.session.scalars(
         select(Service).where(Service.active).order_by(Service.position, Service.id)).all()
     locations = _active_locations()
-    teams = _active_teams()
+    teams = associations.active_teams()
     return [s for s in services
-            if any(team_offers(t, loc, s) for t in teams for loc in locations)]
+            if any(associations.team_serves(t, loc, s) for t in teams for loc in locations)]
 
 
 def _active_locations() -> list[Location]:
@@ -44,13 +39,10 @@ def _active_locations() -> list[Location]:
         select(Location).where(Location.active).order_by(Location.position, Location.id)))
 
 
-def _active_teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).where(Team.active)))
-
-
 def locations_offering(service: Service) -> list[Location]:
-    teams = _active_teams()
-    return [loc for loc in _active_locations() if any(team_offers(t, loc, service) for t in teams)]
+    teams = associations.active_teams()
+    return [loc for loc in _active_locations()
+            if any(associations.team_serves(t, loc, service) for t in teams)]
 
 
 def locations_with_open_availability(service: Service) -> set[int]:

@@ -61,10 +61,11 @@ def has_folder(filename: str) -> bool:
 
 
 def clean_name(filename: str, kind: str) -> str:
-    """A safe display name: letters (accents kept), digits, spaces, - _ . ; our extension."""
+    """A safe display name: letters (accents kept), digits, spaces, - _ . ' ; our extension."""
     stem = unicodedata.normalize("NFC", filename).rsplit(".", 1)[0]
-    stem = re.sub(r"[^\w\s.-]", "", stem, flags=re.UNICODE)
-    stem = re.sub(r"\s+", " ", stem).strip(" .-_")[:NAME_MAX] or "file"
+    stem = re.sub(r"[’`]", "'", stem)  # "Fiche d'information" is a French name
+    stem = re.sub(r"[^\w\s.'-]", "", stem, flags=re.UNICODE)
+    stem = re.sub(r"\s+", " ", stem).strip(" .-_'")[:NAME_MAX] or "file"
     return f"{stem}.{kind}"
 
 

@@ -24,6 +24,7 @@ def live_server(tmp_path_factory: Any) -> Iterator[str]:
     path = tmp_path_factory.mktemp("live") / "planner.sqlite3"
     app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "UPLOAD_FOLDER": str(path.parent / "uploads"),
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         db.create_all()

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from webapp import create_app
+from webapp import checklist, create_app
 from webapp.demo import create_demo
 from webapp.extensions import db
-from webapp.models import CommunicationSetting, Service, Team, User
+from webapp.models import Team, User
 
 from .conftest import DEMO_PASSWORD, sign_in
 
@@ -25,6 +25,7 @@ def server(tmp_path: Any) -> Iterator[tuple[str, Any]]:
     """A planner of its own for each test (these tests change the configuration)."""
     app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'planner.sqlite3'}",
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"),
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         db.create_all()
@@ -47,7 +48,7 @@ def test_create_a_team_with_its_association(page, server):
     page.get_by_role("link", name="Ajouter une équipe").click()
     page.get_by_label("Nom de l'équipe").fill("Équipe F")
     page.get_by_label("Catégorie").select_option(label="Infirmière / infirmier")
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer l'équipe").click()
     row = page.locator("tr", has=page.get_by_text("Équipe « Équipe F » ajoutée"))
     row.wait_for()
     assert "Aucun" in row.inner_text()
@@ -58,7 +59,7 @@ def test_create_a_team_with_its_association(page, server):
     dialog.wait_for(state="visible")
     dialog.get_by_label("Pharmacie B").check()
     dialog.get_by_label("COVID-19 – 1re dose").check()
-    dialog.get_by_role("button", name="Enregistrer").click()
+    dialog.get_by_role("button", name="Enregistrer les associations").click()
     dialog.wait_for(state="hidden")
     row = row_of(page, "Équipe F")
     assert "Pharmacie B" in row.inner_text() and "COVID-19 – 1re dose" in row.inner_text()
@@ -82,7 +83,7 @@ def test_create_an_account_and_give_it_a_scoped_role(page, server, browser):
     form.get_by_label("Équipe B").check()
     form.get_by_label("Mot de passe", exact=True).fill("Bleuet-Lac-2031!")
     form.get_by_label("Confirmer le mot de passe").fill("Bleuet-Lac-2031!")
-    form.get_by_role("button", name="Enregistrer").click()
+    form.get_by_role("button", name="Enregistrer le compte").click()
     row = row_of(page, "Annie Gauthier")
     row.get_by_text("Consultation #2", exact=True).wait_for()
     row.get_by_role("link", name=re.compile("Permissions")).click()
@@ -122,12 +123,8 @@ def test_create_an_account_and_give_it_a_scoped_role(page, server, browser):
 
 def test_the_checklist_turns_green_after_fixing_its_last_flag(page, server):
     base, app = server
-    with app.app_context():  # everything done but one team left without an association
-        for service in db.session.scalars(select(Service)):
-            service.instructions_fr, service.instructions_en = "Apportez votre carte.", "Bring it."
-        for setting in db.session.scalars(select(CommunicationSetting)):
-            if setting.kind.startswith("reminder"):
-                setting.active, setting.hours = True, 48
+    with app.app_context():  # the demo is ready; a new team left without an association
+        assert checklist.build().ready
         db.session.add(Team(name="Équipe E", position=5))
         db.session.commit()
     sign_in(page, base, "pilote")
@@ -136,12 +133,13 @@ def test_the_checklist_turns_green_after_fixing_its_last_flag(page, server):
     item = page.locator('[data-check="team_associations"]')
     assert "Équipe E : aucun lieu" in item.inner_text()
     page.locator("#check-resources").get_by_role("link", name=re.compile("Ouvrir")).click()
+    page.wait_for_url(re.compile(r"/admin/config/resources$"))  # loaded: htmx is ready
     row_of(page, "Équipe E").get_by_role("link", name=re.compile("Associations")).click()
     dialog = page.locator("dialog#dialog")
     dialog.wait_for(state="visible")
     dialog.get_by_label("Tous les lieux").check()
     dialog.get_by_label("Tous les services").check()
-    dialog.get_by_role("button", name="Enregistrer").click()
+    dialog.get_by_role("button", name="Enregistrer les associations").click()
     dialog.wait_for(state="hidden")
     page.get_by_role("navigation", name="Onglets de la configuration").get_by_role(
         "link", name="Aide-mémoire").click()

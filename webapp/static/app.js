@@ -34,11 +34,13 @@
   "use strict";
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.target;
-    if (!root || !root.querySelector || !root.closest) { return; }
-    var editor = root.closest(".item.editing, #public-page-editor");
-    if (!editor || editor !== root) { return; }
-    var field = root.querySelector('[aria-invalid="true"]') ||
-      (root.classList.contains("editing") ? root.querySelector("input:not([type=hidden]), select, textarea") : null);
+    if (!root || !root.querySelector || !root.matches) { return; }
+    // Rows of part B (tables) open into forms too, swapped as a row or into an empty <tbody>.
+    var editor = root.matches(".item.editing, tr.editing, #public-page-editor") ? root
+      : root.querySelector(":scope > tr.editing");
+    if (!editor) { return; }
+    var field = editor.querySelector('[aria-invalid="true"]') ||
+      (editor.classList.contains("editing") ? editor.querySelector("input:not([type=hidden]), select, textarea") : null);
     if (field && typeof field.focus === "function") { field.focus(); }
   });
 })();

@@ -23,7 +23,7 @@ class CommunicationForm(FlaskForm):
                     NumberRange(1, MAX_HOURS, _l("The delay is between %(min)d and %(max)d hours."))])
     by_sms = BooleanField(_l("By SMS"))
     by_email = BooleanField(_l("By email"))
-    submit = SubmitField(_l("Save"))
+    submit = SubmitField(_l("Save the communication"))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -74,7 +74,7 @@ class StaffForm(FlaskForm):
     access_start = DateField(_l("Start date"), validators=[Blank()])
     access_end = DateField(_l("End date"), validators=[Blank()])
     teams = CheckboxesField(_l("Teams"))
-    submit = SubmitField(_l("Save"))
+    submit = SubmitField(_l("Save the account"))
 
     def validate_password(self, field: Field) -> None:
         unmet = unmet_rules(field.data) if field.data else []
@@ -131,7 +131,7 @@ class RoleForm(FlaskForm):
     location = SelectField(_l("Location"), default="")
     starts_on = DateField(_l("Effective start"), validators=[Blank()])
     ends_on = DateField(_l("Effective end"), validators=[Blank()])
-    submit = SubmitField(_l("Save"))
+    submit = SubmitField(_l("Save the role"))
 
     def validate_ends_on(self, field: Field) -> None:
         _ends_after(self.starts_on.data, field.data)

@@ -67,7 +67,7 @@ class TeamForm(FlaskForm):
     position = IntegerField(_l("Order"), default=0, validators=[
         NumberRange(0, 9999, _l("A whole number from 0 to 9999."))])
     active = BooleanField(_l("Active"), default=True)
-    submit = SubmitField(_l("Save"))
+    submit = SubmitField(_l("Save the team"))
 
     def team_data(self) -> dict[str, Any]:
         return {"name": self.name.data, "colour": self.colour.data.lower(),
@@ -82,4 +82,4 @@ class AssociationForm(FlaskForm):
     all_services = BooleanField(_l("All services"))
     services = CheckboxesField(_l("Services"))
     answers = CheckboxesField(_l("Answers served"))
-    submit = SubmitField(_l("Save"))
+    submit = SubmitField(_l("Save the associations"))
