@@ -15,6 +15,7 @@ PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout", "auth.forgot", "auth.rese
 # Views that need a request body or arguments are checked with these requests.
 POSTS = {
     "config.online_booking": {"open": "1"},
+    "config.public_page_preview": {"welcome_fr": "Bonjour"},
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .demo_config import add_demo_configuration
 from .extensions import db
 from .geo import area_for
 from .models import (
@@ -84,6 +85,7 @@ def create_demo(password: str) -> list[tuple[str, str]]:
                         locations=[location], services=[dose1, dose2])
             teams.append(team)
     db.session.add_all([pharmacy_a, pharmacy_b, dose1, dose2, *teams])
+    add_demo_configuration(org, [pharmacy_a, pharmacy_b], dose1, dose2)
 
     made = []
     for email, role, first, last in DEMO_ACCOUNTS:

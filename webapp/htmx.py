@@ -36,3 +36,10 @@ def redirect_to(url: str) -> Response:
 def trigger(response: Response, event: str) -> Response:
     response.headers["HX-Trigger"] = event
     return response
+
+
+def retarget(response: Response, selector: str, swap: str = "outerHTML") -> Response:
+    """Send the answer of an htmx request to another element than the one it targeted."""
+    response.headers["HX-Retarget"] = selector
+    response.headers["HX-Reswap"] = swap
+    return response

@@ -26,3 +26,20 @@
     }
   });
 })();
+
+// ---- Configuration part A: in-place editing ----
+// A row that opens into its form, or a form sent back with errors, takes the keyboard focus
+// (the first field marked invalid, otherwise the first field), as a new page would.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.target;
+    if (!root || !root.querySelector || !root.closest) { return; }
+    var editor = root.closest(".item.editing, #public-page-editor");
+    if (!editor || editor !== root) { return; }
+    var field = root.querySelector('[aria-invalid="true"]') ||
+      (root.classList.contains("editing") ? root.querySelector("input:not([type=hidden]), select, textarea") : null);
+    if (field && typeof field.focus === "function") { field.focus(); }
+  });
+})();
+// ---- end of configuration part A ----

@@ -47,3 +47,8 @@ def online_booking() -> Response:
         flash(_("Online booking is closed: the public page shows the transitional message."),
               "info")
     return redirect(safe_next(request.form.get("next"), url_for("account.home")))
+
+
+# Part A of the menu (services, questions, locations, communications, public page) registers
+# its routes on this blueprint.
+from . import communications, locations, public_page, questions, services  # noqa: E402,F401

@@ -1,15 +1,69 @@
-"""The public site, for citizens: home, terms and privacy policy."""
+"""The public site, for citizens: find a location, its page, terms and privacy policy."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+
+from ...extensions import db
+from ...models import Location, Service
+from ...public_search import (
+    SearchError,
+    locations_offering,
+    locations_with_open_availability,
+    nearest,
+    parse_area,
+    services_online,
+)
+from ...web import localized
+from .forms import FindForm
 
 bp = Blueprint("public", __name__)
 
 
+def _find_form(services: list[Service]) -> FindForm:
+    form = FindForm(request.args)
+    form.service.choices = [(s.id, localized(s, "name")) for s in services]
+    return form
+
+
 @bp.get("/")
 def home() -> str:
-    """The planner's public home page."""
-    return render_template("public/home.html")
+    """The services offered online and the postal-code search (PUB-1)."""
+    services = services_online()
+    return render_template("public/home.html", form=_find_form(services), services=services)
+
+
+@bp.get("/find")
+def find() -> tuple[str, int] | str:
+    """The nearest locations offering a service, measured from the postal code's area."""
+    services = services_online()
+    form = _find_form(services)
+    if not form.validate():
+        return render_template("public/home.html", form=form, services=services), 400
+    service = db.get_or_404(Service, form.service.data)
+    try:
+        area = parse_area(form.postal_code.data or "")
+    except SearchError as error:
+        message = (_("This postal code is not valid. Enter it like this: G8B 1M4.")
+                   if str(error) == "malformed" else
+                   _("This postal code does not exist. Check it and try again."))
+        form.postal_code.errors = [message]
+        return render_template("public/home.html", form=form, services=services), 400
+    results = nearest(service, area)
+    return render_template("public/home.html", form=form, services=services, service=service,
+                           area=area, results=results)
+
+
+@bp.get("/location/<int:location_id>/<int:service_id>")
+def location(location_id: int, service_id: int) -> str:
+    """A location's page for one service: pop-up, welcome and location messages (PUB-2)."""
+    service = db.get_or_404(Service, service_id)
+    place = db.get_or_404(Location, location_id)
+    if not (service.active and place.active) or place not in locations_offering(service):
+        abort(404)
+    available = place.id in locations_with_open_availability(service)
+    return render_template("public/location.html", service=service, location=place,
+                           available=available)
 
 
 @bp.get("/terms")
@@ -22,3 +76,6 @@ def terms() -> str:
 def privacy() -> str:
     """Privacy policy."""
     return render_template("public/privacy.html")
+
+
+from . import logo  # noqa: E402,F401  (the logo route registers on this blueprint)

@@ -1,0 +1,164 @@
+"""Configuration part A in a real browser, as the Pilot: a service with its eligibility
+question, a location, edited in place without leaving the page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ..config_a_helpers import PNG
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def mark_page(page):
+    """Tag the loaded document: the tag survives htmx swaps, not a full page load."""
+    page.evaluate("document.body.dataset.sameDocument = 'yes'")
+
+
+def settled(page) -> None:
+    """Wait until htmx has swapped and processed new content (its listeners are attached)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, "
+                           ".htmx-settling, .htmx-added')")
+
+
+def same_document(page) -> bool:
+    return page.evaluate("document.body.dataset.sameDocument") == "yes"
+
+
+def test_pilot_creates_a_service_then_its_eligibility_question(page, live_server):
+    sign_in(page, live_server, "pilote")
+    page.goto(live_server + "/admin/config/services")
+    mark_page(page)
+    page.get_by_role("link", name="Nouveau service").click()
+    form = page.locator("#service-new form")
+    form.wait_for()
+    settled(page)
+    form.get_by_label("Nom en français").fill("Grippe saisonnière")
+    form.get_by_label("Nom en anglais").fill("Seasonal flu")
+    form.get_by_label("Durée du service (minutes)").fill("7.5")
+    form.get_by_label("Consignes sur le coupon, en français").fill("Apportez votre carte.")
+    form.get_by_label("Courriel", exact=True).select_option("required")
+    form.get_by_role("button", name="Enregistrer le service").click()
+    error = page.locator("#duration_minutes-error")
+    error.wait_for()
+    settled(page)
+    assert "nombre entier de minutes" in error.inner_text()
+    form = page.locator("#service-new form")
+    form.get_by_label("Durée du service (minutes)").fill("10")
+    form.get_by_role("button", name="Enregistrer le service").click()
+    row = page.locator("#services-list li", has_text="Grippe saisonnière")
+    row.wait_for()
+    assert "10 min" in row.inner_text()
+    assert page.locator("#service-new form").count() == 0
+    assert same_document(page)
+
+    row.get_by_role("link", name=re.compile("Questions d'admissibilité")).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Aucune question").is_visible()
+    mark_page(page)
+    page.get_by_role("link", name="Nouvelle question").click()
+    form = page.locator("#question-new form")
+    form.wait_for()
+    settled(page)
+    form.get_by_label("Question en français").fill("Avez-vous eu la grippe cette année?")
+    form.get_by_label("Question en anglais").fill("Have you had the flu this year?")
+    assert form.get_by_label("Réponse en français").first.input_value() == "Oui"
+    form.get_by_role("button", name="Ajouter une réponse").click()
+    form = page.locator("#question-new form")
+    form.get_by_label("Réponse en français").nth(2).wait_for()
+    settled(page)
+    form.get_by_label("Réponse en français").nth(2).fill("Je ne sais pas")
+    form.get_by_label("Réponse en anglais").nth(2).fill("I don't know")
+    form.get_by_label("Admissible").nth(2).check()
+    form.get_by_role("button", name="Enregistrer la question").click()
+    question = page.locator("#questions-list > li", has_text="Avez-vous eu la grippe")
+    question.wait_for()
+    text = question.inner_text()
+    assert "Je ne sais pas" in text and "Non admissible" in text
+    assert same_document(page)
+
+
+def test_pilot_creates_then_edits_a_location(page, live_server):
+    sign_in(page, live_server, "pilote")
+    page.goto(live_server + "/admin/config/locations")
+    mark_page(page)
+    page.get_by_role("link", name="Nouveau lieu").click()
+    form = page.locator("#location-new form")
+    form.wait_for()
+    settled(page)
+    form.get_by_label("Nom en français").fill("Pharmacie du Lac")
+    form.get_by_label("Nom en anglais").fill("Lake Pharmacy")
+    form.get_by_label("Adresse").fill("600 avenue du Pont Nord")
+    form.get_by_label("Ville").fill("Alma")
+    form.get_by_label("Code postal").fill("X0X 0X0")
+    form.get_by_role("button", name="Enregistrer le lieu").click()
+    error = page.locator("#postal_code-error")
+    error.wait_for()
+    settled(page)
+    assert "X0X" in error.inner_text() and "inconnue" in error.inner_text()
+    page.locator("#location-new form").get_by_label("Code postal").fill("g8b 5v2")
+    page.locator("#location-new form").get_by_role("button", name="Enregistrer le lieu").click()
+    row = page.locator("#locations-list > li", has_text="Pharmacie du Lac")
+    row.wait_for()
+    assert "G8B 5V2" in row.inner_text() and "région G8B" in row.inner_text()
+
+    row.get_by_role("link", name="Modifier « Pharmacie du Lac »").click()
+    form = page.locator("#locations-list form", has_text="Message du lieu")
+    form.wait_for()
+    settled(page)
+    form.get_by_label("Message du lieu, en français").fill("Entrée par la porte de côté.")
+    form.get_by_role("button", name="Enregistrer le lieu").click()
+    row = page.locator("#locations-list > li", has_text="Pharmacie du Lac")
+    row.get_by_text("Enregistré.").wait_for()
+    settled(page)
+    assert "Entrée par la porte de côté." in row.inner_text()
+    row.get_by_role("switch", name="Actif : Pharmacie du Lac").click()
+    page.locator("#locations-list > li.inactive", has_text="Pharmacie du Lac").wait_for()
+    assert same_document(page)
+
+
+def test_communication_hint_follows_the_delay_being_typed(page, live_server):
+    sign_in(page, live_server, "pilote")
+    page.goto(live_server + "/admin/config/communications")
+    row = page.locator("#communication-reminder_2")
+    row.get_by_role("link", name=re.compile("Modifier")).click()
+    page.locator("#communication-reminder_2.editing").wait_for()
+    settled(page)
+    delay = page.locator("#communication-reminder_2").get_by_label("Délai (heures)")
+    delay.fill("12")
+    page.locator("#hint-reminder_2 .hint-warn").wait_for()
+    assert "3 h 00" in page.locator("#hint-reminder_2").inner_text()
+    delay.fill("24")
+    page.locator("#hint-reminder_2 .hint-ok").wait_for()
+
+
+def test_configuration_pages_fit_a_phone(phone, live_server):
+    sign_in(phone, live_server, "pilote")
+    for path in ("/admin/config/services", "/admin/config/services/1/edit",
+                 "/admin/config/locations", "/admin/config/communications",
+                 "/admin/config/public-page", "/admin/config/questions/1/edit"):
+        phone.goto(live_server + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
+
+
+def test_public_page_preview_follows_the_typing_and_a_logo_is_uploaded(page, live_server,
+                                                                       tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG)
+    sign_in(page, live_server, "pilote")
+    page.goto(live_server + "/admin/config/public-page")
+    mark_page(page)
+    page.get_by_label("Message d'accueil en français").fill("Bonjour <b>Alma</b>!")
+    preview = page.locator("#public-preview")
+    preview.get_by_text("Bonjour <b>Alma</b>!").wait_for()
+    page.get_by_label("Logo (image)").set_input_files(str(logo))
+    page.get_by_role("button", name="Enregistrer la page publique").click()
+    page.locator("#public-page-editor .saved").wait_for()
+    assert page.locator("img.logo-current").count() == 1
+    assert page.locator("#public-preview img.brand-logo").count() == 2
+    assert same_document(page)
+    page.goto(live_server + "/")
+    assert page.locator("header img.brand-logo").count() == 1
+    assert page.get_by_text("Bonjour <b>Alma</b>!").is_visible()
