@@ -7,6 +7,7 @@ has started and not ended: the walk-in at the counter).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any, Optional
 
@@ -14,12 +15,14 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from .extensions import db
 from .models import (
+    EligibilityAnswer,
     Location,
     Organization,
     Service,
     Slot,
     Team,
     block_service,
+    team_answer,
     team_location,
     team_service,
     utcnow,
@@ -58,9 +61,25 @@ def team_serves(service_id: Any) -> list[ColumnElement[bool]]:
     ]
 
 
+def serves_answers(answers: Optional[Mapping[Any, Any]]) -> list[ColumnElement[bool]]:
+    """The slot's team serves these eligibility answers ({question id: answer id}): for each
+    question, either the team lists no answer of it (it serves them all) or it lists this one."""
+    conditions: list[ColumnElement[bool]] = []
+    for question_id, answer_id in (answers or {}).items():
+        lists_some = exists().where(
+            team_answer.c.team_id == Slot.team_id,
+            team_answer.c.answer_id == EligibilityAnswer.id,
+            EligibilityAnswer.question_id == int(question_id))
+        lists_this = exists().where(team_answer.c.team_id == Slot.team_id,
+                                    team_answer.c.answer_id == int(answer_id))
+        conditions.append(or_(~lists_some, lists_this))
+    return conditions
+
+
 def _conditions(service: Service, *, online: bool, now: datetime,
                 location_id: Optional[int] = None,
-                day: Optional[date] = None) -> Optional[list[ColumnElement[bool]]]:
+                day: Optional[date] = None,
+                answers: Optional[Mapping[Any, Any]] = None) -> Optional[list[ColumnElement[bool]]]:
     """The WHERE clauses of "bookable slots", or None when nothing can be booked at all."""
     if online and not (service.active and online_open()):
         return None
@@ -69,6 +88,7 @@ def _conditions(service: Service, *, online: bool, now: datetime,
         exists().where(block_service.c.block_id == Slot.block_id,
                        block_service.c.service_id == service.id),
         *team_serves(service.id),
+        *serves_answers(answers),
     ]
     if online:
         conditions += [Slot.starts_at > now, Slot.online_open.is_(True),
@@ -86,10 +106,12 @@ def _conditions(service: Service, *, online: bool, now: datetime,
 
 def find_availability(service: Service, location: Optional[Location] = None,
                       day: Optional[date] = None, *, online: bool,
-                      now: Optional[datetime] = None, limit: Optional[int] = None) -> list[Slot]:
+                      now: Optional[datetime] = None, limit: Optional[int] = None,
+                      answers: Optional[Mapping[Any, Any]] = None) -> list[Slot]:
     """The slots with places left for this service, in time order."""
     conditions = _conditions(service, online=online, now=now or utcnow(),
-                             location_id=location.id if location else None, day=day)
+                             location_id=location.id if location else None, day=day,
+                             answers=answers)
     if conditions is None:
         return []
     query = select(Slot).where(and_(*conditions)).order_by(Slot.starts_at, Slot.id)
@@ -99,10 +121,11 @@ def find_availability(service: Service, location: Optional[Location] = None,
 
 
 def available_days(service: Service, location: Optional[Location] = None, *, online: bool,
-                   now: Optional[datetime] = None) -> list[date]:
+                   now: Optional[datetime] = None,
+                   answers: Optional[Mapping[Any, Any]] = None) -> list[date]:
     """The days that still have places for this service (PUB-4 date picker)."""
     conditions = _conditions(service, online=online, now=now or utcnow(),
-                             location_id=location.id if location else None)
+                             location_id=location.id if location else None, answers=answers)
     if conditions is None:
         return []
     query = select(Slot.day).where(and_(*conditions)).distinct().order_by(Slot.day)
