@@ -46,8 +46,10 @@ def update() -> None:
     with path.open("rb") as f:
         catalog = read_po(f)
     for message in catalog:
-        if message.id and not message.string:
-            message.string = message.id
+        text = message.string
+        complete = all(text) if isinstance(text, tuple | list) else bool(text)
+        if message.id and not complete:
+            message.string = message.id  # a plural's id is its (singular, plural) pair
     with path.open("wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True)
 
@@ -89,12 +91,15 @@ def borrow(other: Path, locale: str = "fr_CA") -> int:
         catalog = read_po(f)
     with other.open("rb") as f:
         donor = read_po(f)
+    def complete(text: object) -> bool:
+        return all(text) if isinstance(text, tuple | list) else bool(text)
+
     filled = 0
     for message in catalog:
-        if not message.id or (message.string and not message.fuzzy):
+        if not message.id or (complete(message.string) and not message.fuzzy):
             continue
         found = donor.get(message.id)
-        if found is not None and found.string and not found.fuzzy:
+        if found is not None and complete(found.string) and not found.fuzzy:
             message.string = found.string
             message.flags.discard("fuzzy")
             filled += 1

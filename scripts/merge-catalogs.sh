@@ -5,7 +5,7 @@ set -euo pipefail
 branch="$1"
 cd "$(dirname "$0")/.."
 py="${PYTHON:-.venv/bin/python}"
-git checkout --ours translations/ 2>/dev/null || true
+git checkout HEAD -- translations/
 git show "$branch:translations/fr_CA/LC_MESSAGES/messages.po" > /tmp/theirs-fr.po
 "$py" scripts/i18n.py update
 "$py" scripts/i18n.py borrow /tmp/theirs-fr.po

@@ -16,6 +16,13 @@ PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout", "auth.forgot", "auth.rese
 POSTS = {
     "config.online_booking": {"open": "1"},
     "config.public_page_preview": {"welcome_fr": "Bonjour"},
+    "config.team_new": {"name": "Matrix team", "colour": "#123456", "category": "other",
+                        "capacity": "variable", "position": "0"},
+    "config.account_new": {"first_name": "M", "last_name": "X", "email": "m@x.example",
+                           "phone": "418 555-0100", "password": "Bleuet-Lac-2031!",
+                           "confirm": "Bleuet-Lac-2031!", "language": "fr_CA",
+                           "category": "other", "colour": "#9e9e9e"},
+    "schedules.clone_post": {},
 }
 
 

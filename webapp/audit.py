@@ -13,18 +13,24 @@ from .models import AuditLog
 def record(action: str, obj: Optional[Any] = None, user_id: Optional[int] = None,
            **details: Any) -> AuditLog:
     """Add an audit entry to the session (committed with the change it describes)."""
-    if user_id is None and has_request_context() and current_user.is_authenticated:
-        user_id = current_user.id
-    entry = AuditLog(
-        action=action,
-        user_id=user_id,
-        object_type=type(obj).__name__ if obj is not None else "",
-        object_id=getattr(obj, "id", None),
-        details={k: _plain(v) for k, v in details.items()},
-        ip=request.remote_addr if has_request_context() else None,
-    )
+    entry = AuditLog(**values(action, obj, user_id, **details))
     db.session.add(entry)
     return entry
+
+
+def values(action: str, obj: Optional[Any] = None, user_id: Optional[int] = None,
+           **details: Any) -> dict[str, Any]:
+    """The columns of an audit entry, for a bulk `insert(AuditLog)` in a hot path."""
+    if user_id is None and has_request_context() and current_user.is_authenticated:
+        user_id = current_user.id
+    return {
+        "action": action,
+        "user_id": user_id,
+        "object_type": type(obj).__name__ if obj is not None else "",
+        "object_id": getattr(obj, "id", None),
+        "details": {k: _plain(v) for k, v in details.items()},
+        "ip": request.remote_addr if has_request_context() else None,
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from . import audit
 from .availability import available_days, find_availability, nearest_alternatives
@@ -51,7 +52,18 @@ from .booking_errors import (
 from .dbtx import write_transaction
 from .extensions import db
 from .holds import HOLD_MINUTES, finalize_hold, hold, release_expired_holds
-from .models import ACTIVE_STATUSES, Appointment, Location, Patient, Service, Slot, Status, User, utcnow
+from .models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    Location,
+    Organization,
+    Patient,
+    Service,
+    Slot,
+    Status,
+    User,
+    utcnow,
+)
 from .patients import PatientDataInvalid
 from .places import (
     ATTEMPTS,
@@ -62,10 +74,10 @@ from .places import (
     drafts_for,
     free_place,
     guard_duplicate,
+    insert_booking,
     is_collision,
     new_coupon,
     new_token,
-    queue_confirmations,
     set_appointment,
     take_place,
 )
@@ -141,14 +153,20 @@ def book(slot: Slot, service: Service, patient_data: Any, *, by_user: Optional[U
             raise NotFound()
         return finalize_hold(hold, patient_data, **options)  # type: ignore[arg-type]
     now = now or utcnow()
-    check_bookable(slot, service, online=online, now=now)
+    # Held for the whole call: the session finds it again (time zone, messages) unread.
+    _organization = db.session.get(Organization, 1)
+    has_questions = check_bookable(slot, service, online=online, now=now)
+    if slot.booked >= slot.capacity:  # as just read: spare the rush a doomed transaction
+        raise SlotFull(nearest_alternatives(slot, service, online=online, now=now))
     request = prepare(service, slot.team_id, patient_data, comment=comment,
                       send_email=send_email, send_sms=send_sms, language=language,
                       eligibility=eligibility, consent_at=consent_at, online=online,
-                      by_user=by_user, override_reason=override_reason)
-    location = db.session.get(Location, slot.location_id)
-    assert location is not None
+                      by_user=by_user, override_reason=override_reason,
+                      has_questions=has_questions)
+    location = db.session.get(Location, slot.location_id) if send_email or send_sms else None
     slot_id, service_id, starts_at = slot.id, service.id, slot.starts_at
+    patient = dict(request.data.patient_fields(), identity_key=request.data.identity_key,
+                   language=request.data.language or request.language)
     fixed = dict(slot_id=slot_id, service_id=service_id, location_id=slot.location_id,
                  team_id=slot.team_id, starts_at=starts_at, status=Status.BOOKED.value,
                  online=online, booked_by_id=request.user_id, send_email=send_email,
@@ -157,34 +175,39 @@ def book(slot: Slot, service: Service, patient_data: Any, *, by_user: Optional[U
                  consent_at=consent_at)
     for _attempt in range(ATTEMPTS):
         coupon = new_coupon()
-        drafts = drafts_for(request, coupon, service, location, starts_at, send_email, send_sms)
+        drafts = drafts_for(request, coupon, service, location, starts_at, send_email,
+                            send_sms) if location is not None else []
+        audits = [("appointment.booked", {"user_id": request.user_id, "coupon": coupon,
+                                          "slot": slot_id, "service": service_id,
+                                          "online": online})]
         try:
             with write_transaction() as session:
                 existing = guard_duplicate(session, service_id, request, now)
                 if not take_place(session, slot_id):
                     raise Full()
-                patient = Patient(**request.data.patient_fields(),
-                                  identity_key=request.data.identity_key)
-                patient.language = request.data.language or request.language
-                appointment = Appointment(
-                    **fixed, coupon=coupon, token=new_token(), patient=patient,
-                    duplicate_override=request.override if existing is not None else None)
-                session.add(appointment)
-                session.flush()
-                queue_confirmations(drafts, appointment.id, request.language)
-                audit.record("appointment.booked", appointment, user_id=request.user_id,
-                             coupon=coupon, slot=slot_id, service=service_id, online=online)
                 if existing is not None:
-                    audit.record("appointment.duplicate_override", appointment,
-                                 user_id=request.user_id, existing=existing.id,
-                                 reason=request.override)
-            return appointment
+                    audits.append(("appointment.duplicate_override", {
+                        "user_id": request.user_id, "existing": existing,
+                        "reason": request.override}))
+                values = dict(fixed, coupon=coupon, token=new_token(),
+                              duplicate_override=request.override if existing else None)
+                appointment_id = insert_booking(session, patient, values, drafts, audits)
         except IntegrityError as error:
             if not is_collision(error):
                 raise
+            continue
         except Full:
             raise SlotFull(nearest_alternatives(slot, service, online=online, now=now)) from None
+        return _known(Appointment(id=appointment_id, **values))
     raise BookingError()
+
+
+def _known(appointment: Appointment) -> Appointment:
+    """The row just written, as a persistent object without reading it back (the columns
+    left to their defaults load on first use)."""
+    make_transient_to_detached(appointment)
+    db.session.add(appointment)
+    return appointment
 
 
 # -- changing an appointment --------------------------------------------------------------

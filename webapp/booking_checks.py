@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 
 from . import patients
-from .availability import horizon_end, online_open, team_serves
+from .availability import horizon_end, team_serves
 from .booking_errors import (
     ConsentMissing,
     NotEligible,
@@ -30,6 +30,7 @@ from .models import (
     EligibilityAnswer,
     EligibilityQuestion,
     Location,
+    Organization,
     Patient,
     Service,
     Slot,
@@ -55,37 +56,50 @@ def parse_id(raw: Any) -> Optional[int]:
     return value if 1 <= value <= MAX_ID else None
 
 
-def check_bookable(slot: Slot, service: Service, *, online: bool, now: datetime) -> None:
-    """Raise the reason why this slot cannot be booked for this service, if any."""
-    if online and not online_open():
-        raise OnlineBookingClosed()
-    if online and not service.active:
-        raise NotFound()
+_BOOKABLE = select(  # built once, run with bind values: see webapp/places.py
+    select(Location.active).where(Location.id == bindparam("p_location")).scalar_subquery(),
+    exists().where(block_service.c.block_id == bindparam("p_block"),
+                   block_service.c.service_id == bindparam("p_service")),
+    select(Slot.id).where(Slot.id == bindparam("p_slot"),
+                          *team_serves(bindparam("p_service"))).exists(),
+    exists().where(EligibilityQuestion.service_id == bindparam("p_service")),
+)
+
+
+def check_bookable(slot: Slot, service: Service, *, online: bool, now: datetime) -> bool:
+    """Raise the reason why this slot cannot be booked for this service, if any.
+
+    One query answers everything; returns whether the service asks eligibility questions.
+    """
     if (slot.starts_at if online else slot.ends_at) <= now:
         raise SlotPast()
+    # Kept referenced for the whole booking, so later look-ups find it in the session.
+    organization = db.session.get(Organization, 1)
+    location_active, offered, served, has_questions = db.session.execute(
+        _BOOKABLE, {"p_location": slot.location_id, "p_block": slot.block_id,
+                    "p_service": service.id, "p_slot": slot.id}).one()
     if online:
+        if not (organization and organization.online_booking_open):
+            raise OnlineBookingClosed()
+        if not (service.active and location_active):
+            raise NotFound()
         if not slot.online_open:
             raise SlotLocked()
         if slot.day > horizon_end(service, now):
             raise OutsideHorizon()
-        location = db.session.get(Location, slot.location_id)
-        if location is None or not location.active:
-            raise NotFound()
-    offered, served = db.session.execute(select(
-        exists().where(block_service.c.block_id == slot.block_id,
-                       block_service.c.service_id == service.id),
-        select(Slot.id).where(Slot.id == slot.id, *team_serves(service.id)).exists(),
-    )).one()
     if not offered:
         raise ServiceNotOffered()
     if not served:
         raise TeamNotAssociated()
+    return bool(has_questions)
 
 
 def check_eligibility(service: Service, team_id: int, answers: Optional[Mapping[Any, Any]],
-                      *, online: bool) -> dict[str, int]:
+                      *, online: bool, has_questions: bool = True) -> dict[str, int]:
     """The answers as {question id: answer id}; online, every question must be answered
     eligibly and the slot's team must serve those answers (CFG-2). Staff may skip them."""
+    if not has_questions:
+        return {}
     questions: list[EligibilityQuestion] = service.questions
     answers = answers or {}
     chosen: dict[str, int] = {}
@@ -139,7 +153,8 @@ class Request:
 def prepare(service: Service, team_id: int, patient_data: Any, *, comment: Optional[str],
             send_email: bool, send_sms: bool, language: Optional[str],
             eligibility: Optional[Mapping[Any, Any]], consent_at: Optional[datetime],
-            online: bool, by_user: Optional[User], override_reason: Optional[str]) -> Request:
+            online: bool, by_user: Optional[User], override_reason: Optional[str],
+            has_questions: bool = True) -> Request:
     """Validate the patient details, channels, answers, consent and override reason."""
     if isinstance(patient_data, patients.PatientData):
         data = patient_data
@@ -159,7 +174,8 @@ def prepare(service: Service, team_id: int, patient_data: Any, *, comment: Optio
         lang = patients.clean_language(language or data.language or "fr_CA")
     except patients.FieldError:
         lang = "fr_CA"
-    answers = check_eligibility(service, team_id, eligibility, online=online)
+    answers = check_eligibility(service, team_id, eligibility, online=online,
+                                has_questions=has_questions)
     if online and consent_at is None:
         raise ConsentMissing()
     reason = " ".join((override_reason or "").split())[:500] or None
@@ -169,21 +185,24 @@ def prepare(service: Service, team_id: int, patient_data: Any, *, comment: Optio
                    user_id=by_user.id if by_user is not None else None)
 
 
+_DUPLICATE = (
+    select(Appointment.id).join(Patient, Patient.id == Appointment.patient_id)
+    .where(Appointment.service_id == bindparam("p_service"),
+           Appointment.status.in_(ACTIVE_STATUSES),
+           Appointment.starts_at > bindparam("p_now", type_=Appointment.starts_at.type),
+           Appointment.id != bindparam("p_exclude"),
+           or_(Patient.identity_key == bindparam("p_key"),
+               Patient.health_insurance_number == bindparam("p_hin")))
+    .limit(1))
+
+
 def find_duplicate(service_id: int, request: Request, now: datetime,
-                   exclude_id: Optional[int] = None) -> Optional[Appointment]:
-    """An upcoming appointment of the same person for the same service (indexed look-up)."""
+                   exclude_id: Optional[int] = None) -> Optional[int]:
+    """An upcoming appointment of the same person for the same service (indexed look-up);
+    NULL keys match nothing."""
     data = request.data
-    same = []
-    if data.identity_key:
-        same.append(Patient.identity_key == data.identity_key)
-    if data.health_insurance_number:
-        same.append(Patient.health_insurance_number == data.health_insurance_number)
-    if not same:
+    if not (data.identity_key or data.health_insurance_number):
         return None
-    query = (select(Appointment).join(Patient, Patient.id == Appointment.patient_id)
-             .where(Appointment.service_id == service_id,
-                    Appointment.status.in_(ACTIVE_STATUSES),
-                    Appointment.starts_at > now, or_(*same)))
-    if exclude_id is not None:
-        query = query.where(Appointment.id != exclude_id)
-    return db.session.scalars(query.limit(1)).first()
+    return db.session.scalar(_DUPLICATE, {
+        "p_service": service_id, "p_now": now, "p_exclude": exclude_id or 0,
+        "p_key": data.identity_key, "p_hin": data.health_insurance_number})

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from .demo_config import add_demo_configuration
+from .demo_resources import add_demo_resources
+from .demo_schedules import add_demo_schedules
 from .extensions import db
 from .geo import area_for
 from .models import (
@@ -98,5 +100,7 @@ def create_demo(password: str) -> list[tuple[str, str]]:
             user.teams.append(teams[0])
         db.session.add(user)
         made.append((email, role.value))
+    made += add_demo_resources(password)
     db.session.commit()
+    add_demo_schedules()
     return made

@@ -45,8 +45,9 @@ def hold(slot: Slot, service: Service, *, language: Optional[str] = None, online
          now: Optional[datetime] = None) -> Appointment:
     """Take a place for a few minutes while a citizen types their details (PUB-5)."""
     now = now or utcnow()
-    check_bookable(slot, service, online=online, now=now)
-    answers = check_eligibility(service, slot.team_id, eligibility, online=online)
+    has_questions = check_bookable(slot, service, online=online, now=now)
+    answers = check_eligibility(service, slot.team_id, eligibility, online=online,
+                                has_questions=has_questions)
     lang = language if language in ("fr_CA", "en") else "fr_CA"
     fixed = dict(slot_id=slot.id, service_id=service.id, location_id=slot.location_id,
                  team_id=slot.team_id, starts_at=slot.starts_at, status=Status.HELD.value,
@@ -115,16 +116,16 @@ def finalize_hold(appointment: Appointment, patient_data: Any, *,
                 if not set_appointment(session, appointment_id,
                                         Appointment.status == Status.EXPIRED.value, **values):
                     raise Changed()
-            session.execute(update(Patient).where(Patient.id == patient_id).values(
-                **request.data.patient_fields(), identity_key=request.data.identity_key,
-                language=request.data.language or request.language))
+            session.execute(update(Patient).where(Patient.id == patient_id).values(**dict(
+                request.data.patient_fields(), identity_key=request.data.identity_key,
+                language=request.data.language or request.language)))
             queue_confirmations(drafts, appointment_id, request.language)
             audit.record("appointment.booked", appointment, user_id=request.user_id,
                          coupon=coupon, slot=slot_id, service=service_id, online=online,
                          hold=True)
             if existing is not None:
                 audit.record("appointment.duplicate_override", appointment,
-                             user_id=request.user_id, existing=existing.id,
+                             user_id=request.user_id, existing=existing,
                              reason=request.override)
     except Full:
         raise SlotFull(nearest_alternatives(slot, service, online=online, now=now)) from None

@@ -7,7 +7,9 @@ from flask import Response, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    # A history restore (back button after hx-push-url) needs the whole page.
+    return (request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+            and not request.headers.get("HX-History-Restore-Request"))
 
 
 def htmx_target() -> str | None:

@@ -9,15 +9,15 @@ import secrets
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import confirmations, messaging
+from . import audit, confirmations, messaging
 from .booking_checks import Request, find_duplicate
 from .booking_errors import DuplicatePerson
 from .dbtx import lock_keys
-from .models import Appointment, Location, Service, Slot
+from .models import Appointment, AuditLog, Location, Message, Patient, Service, Slot, utcnow
 
 log = logging.getLogger("webapp.booking")
 
@@ -43,17 +43,28 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# Hot-path statements are built once: building and hashing a statement costs more than
+# running it. Bind names start with "p_" so they never collide with a column name.
+_SLOT = Slot.__table__
+_TAKE = (update(_SLOT).where(_SLOT.c.id == bindparam("p_slot"), _SLOT.c.booked < _SLOT.c.capacity)
+         .values(booked=_SLOT.c.booked + 1))
+_FREE = (update(_SLOT).where(_SLOT.c.id == bindparam("p_slot"), _SLOT.c.booked > 0)
+         .values(booked=_SLOT.c.booked - 1))
+_NEW_PATIENT = insert(Patient.__table__).returning(Patient.__table__.c.id)
+_NEW_APPOINTMENT = insert(Appointment.__table__).returning(Appointment.__table__.c.id)
+_NEW_MESSAGE = insert(Message.__table__)
+_NEW_AUDIT = insert(AuditLog.__table__)
+
+
 def take_place(session: Session, slot_id: int) -> bool:
-    result = session.execute(
-        update(Slot).where(Slot.id == slot_id, Slot.booked < Slot.capacity)
-        .values(booked=Slot.booked + 1).execution_options(synchronize_session=False))
+    """`UPDATE slot SET booked = booked + 1 WHERE id = ? AND booked < capacity`: one place,
+    atomically, or False when the slot is full."""
+    result = session.execute(_TAKE, {"p_slot": slot_id})
     return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
 def free_place(session: Session, slot_id: int) -> None:
-    result = session.execute(
-        update(Slot).where(Slot.id == slot_id, Slot.booked > 0)
-        .values(booked=Slot.booked - 1).execution_options(synchronize_session=False))
+    result = session.execute(_FREE, {"p_slot": slot_id})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         log.error("slot %s had no booked place to free", slot_id)
 
@@ -79,6 +90,26 @@ def queue_confirmations(drafts: list[confirmations.Draft], appointment_id: int,
                         appointment_id=appointment_id)
 
 
+def insert_booking(session: Session, patient: dict[str, Any], appointment: dict[str, Any],
+                   drafts: list[confirmations.Draft],
+                   audits: list[tuple[str, dict[str, Any]]]) -> int:
+    """Write the patient, the appointment (given `patient_id` here), its messages and audit
+    entries: plain INSERTs (the ORM's unit of work would double the time the lock is held)."""
+    appointment["patient_id"] = session.execute(_NEW_PATIENT, patient).scalar_one()
+    appointment_id = session.execute(_NEW_APPOINTMENT, appointment).scalar_one()
+    now = utcnow()
+    for draft in drafts:
+        session.execute(_NEW_MESSAGE, {
+            "kind": confirmations.KIND, "channel": draft.channel, "recipient": draft.recipient,
+            "body": draft.body, "subject": draft.subject, "language": appointment["language"],
+            "appointment_id": appointment_id, "due_at": now})
+    for action, details in audits:
+        entry = audit.values(action, None, details.pop("user_id", None), **details)
+        entry.update(object_type="Appointment", object_id=appointment_id)
+        session.execute(_NEW_AUDIT, entry)
+    return appointment_id
+
+
 def drafts_for(request: Request, coupon: str, service: Service, location: Location,
             starts_at: datetime, send_email: bool, send_sms: bool) -> list[confirmations.Draft]:
     data = request.data
@@ -90,9 +121,11 @@ def drafts_for(request: Request, coupon: str, service: Service, location: Locati
 
 
 def guard_duplicate(session: Session, service_id: int, request: Request, now: datetime,
-                     exclude_id: Optional[int] = None) -> Optional[Appointment]:
+                     exclude_id: Optional[int] = None) -> Optional[int]:
+    """The id of the same person's upcoming appointment for this service, if staff gave a
+    reason to book another; raises DuplicatePerson if no reason was given."""
     lock_keys(session, request.person_keys)
     existing = find_duplicate(service_id, request, now, exclude_id)
     if existing is not None and not request.override:
-        raise DuplicatePerson(existing)
+        raise DuplicatePerson(session.get(Appointment, existing))
     return existing

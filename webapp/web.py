@@ -5,7 +5,7 @@ import threading
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
@@ -112,6 +112,13 @@ def organization() -> Optional[Organization]:
 def planner_name() -> str:
     org = organization()
     return localized(org, "name") if org else str(_l("Appointment planner"))
+
+
+def url_if_exists(endpoint: str, **values: Any) -> Optional[str]:
+    """The URL of an endpoint, or None when this install has no such screen (yet)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
 
 
 def active_menus() -> list[dict[str, Any]]:
@@ -230,6 +237,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["hm"] = _local_time
     app.jinja_env.filters["longdate"] = lambda day: format_date(day, "full")
     app.jinja_env.filters["isodate"] = lambda moment: moment.astimezone(planner_zone()).date()
+    app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["nl2br"] = lambda text: Markup("<br>").join(
         (text or "").splitlines())
 

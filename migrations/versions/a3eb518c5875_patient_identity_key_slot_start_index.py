@@ -1,7 +1,7 @@
 """patient identity key, slot start index
 
 Revision ID: a3eb518c5875
-Revises: 99bf6763a0a3
+Revises: 47ab36cb6b18
 Create Date: 2026-11-26 10:16:37.210397
 
 """
@@ -13,7 +13,7 @@ import webapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'a3eb518c5875'
-down_revision = '99bf6763a0a3'
+down_revision = '47ab36cb6b18'
 branch_labels = None
 depends_on = None
 

@@ -63,7 +63,9 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     coupon: Mapped[str] = mapped_column(String(6), unique=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)
-    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"), index=True)
+    # None once the schedule that held it was deleted (the appointment was cancelled first).
+    slot_id: Mapped[Optional[int]] = mapped_column(ForeignKey("slot.id", ondelete="SET NULL"),
+                                                   index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
@@ -88,7 +90,7 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    slot: Mapped[Slot] = relationship()
+    slot: Mapped[Optional[Slot]] = relationship()
     service: Mapped[Service] = relationship()
     location: Mapped[Location] = relationship()
     team: Mapped[Team] = relationship()

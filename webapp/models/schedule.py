@@ -47,6 +47,8 @@ class ScheduleBlock(db.Model):  # type: ignore[name-defined]
     online_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by every change; an edit made from an older copy of the block is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     location: Mapped[Location] = relationship()
     team: Mapped[Team] = relationship()
@@ -54,6 +56,9 @@ class ScheduleBlock(db.Model):  # type: ignore[name-defined]
     slots: Mapped[list[Slot]] = relationship(
         back_populates="block", order_by="Slot.starts_at", cascade="all, delete-orphan"
     )
+
+    # The UPDATE of a block names the version it read: a concurrent change makes it fail.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class Slot(db.Model):  # type: ignore[name-defined]

@@ -43,6 +43,141 @@
   });
 })();
 // ---- end of configuration part A ----
+// === Configuration part B: Resources tab (dialogs, new rows, role descriptions) ===
+(function () {
+  "use strict";
+
+  // A dialog form that saved asks (HX-Trigger: close-dialog) to close the dialog.
+  document.addEventListener("close-dialog", function () {
+    var dialog = document.getElementById("dialog");
+    if (dialog && dialog.open) { dialog.close(); }
+  });
+
+  // "Cancel" on a new row removes the row (without JS it goes back to the list).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-dismiss-row]") : null;
+    var row = link ? link.closest("tr") : null;
+    if (row) { event.preventDefault(); row.remove(); }
+  });
+
+  // Choosing a role highlights what that role allows.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-role-select]")) { return; }
+    var form = select.closest("form");
+    if (!form) { return; }
+    form.querySelectorAll(".role-descriptions li").forEach(function (item) {
+      item.classList.toggle("chosen", item.getAttribute("data-role") === select.value);
+    });
+  });
+})();
+
+// ---- Schedules (SCH-2, SCH-3): drag over the calendar to open the "new time block" dialog.
+// Mouse and pen: press on the start time and drag to the end time. Touch: tap a time to
+// open the dialog at that time (a drag would fight with scrolling). Without this file the
+// "New time block" button opens the same form as a plain page.
+(function () {
+  "use strict";
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clock(minutes) {
+    minutes = Math.min(minutes, 23 * 60 + 59);
+    return pad(Math.floor(minutes / 60)) + ":" + pad(minutes % 60);
+  }
+  function gridOf(lane) { return lane.closest(".cal-grid.can-create"); }
+  function rowAt(lane, clientY) {
+    var grid = gridOf(lane);
+    var rows = parseInt(grid.dataset.rows, 10);
+    var rect = lane.getBoundingClientRect();
+    var row = Math.floor((clientY - rect.top) / (rect.height / rows));
+    return Math.max(0, Math.min(rows - 1, row));
+  }
+  function openDialog(lane, firstRow, lastRow) {
+    var grid = gridOf(lane);
+    var from = parseInt(grid.dataset.from, 10);
+    var step = parseInt(grid.dataset.step, 10);
+    var url = grid.dataset.newUrl + "&date=" + encodeURIComponent(lane.dataset.day) +
+      "&team=" + encodeURIComponent(lane.dataset.team) +
+      "&start=" + clock(from + firstRow * step) + "&end=" + clock(from + (lastRow + 1) * step);
+    if (window.htmx) {
+      window.htmx.ajax("GET", url, { target: "#dialog", swap: "innerHTML" });
+    } else {
+      window.location.href = url;
+    }
+  }
+
+  var drag = null;
+  function draw() {
+    var grid = gridOf(drag.lane);
+    var rows = parseInt(grid.dataset.rows, 10);
+    var height = drag.lane.getBoundingClientRect().height / rows;
+    var first = Math.min(drag.start, drag.end), last = Math.max(drag.start, drag.end);
+    var from = parseInt(grid.dataset.from, 10), step = parseInt(grid.dataset.step, 10);
+    drag.box.style.top = (first * height) + "px";
+    drag.box.style.height = ((last - first + 1) * height) + "px";
+    drag.box.textContent = clock(from + first * step) + " – " + clock(from + (last + 1) * step);
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    var lane = event.target.closest && event.target.closest(".cal-lane");
+    if (!lane || !gridOf(lane) || event.button !== 0) { return; }
+    if (event.pointerType === "touch") {
+      drag = { lane: lane, touch: true, x: event.clientX, y: event.clientY };
+      return;
+    }
+    event.preventDefault();
+    var row = rowAt(lane, event.clientY);
+    var box = document.createElement("div");
+    box.className = "cal-drag";
+    lane.appendChild(box);
+    drag = { lane: lane, start: row, end: row, box: box };
+    lane.setPointerCapture(event.pointerId);
+    draw();
+  });
+  document.addEventListener("pointermove", function (event) {
+    if (!drag || drag.touch) { return; }
+    drag.end = rowAt(drag.lane, event.clientY);
+    draw();
+  });
+  document.addEventListener("pointerup", function (event) {
+    if (!drag) { return; }
+    var current = drag;
+    drag = null;
+    if (current.touch) {
+      if (Math.abs(event.clientX - current.x) < 10 && Math.abs(event.clientY - current.y) < 10) {
+        var row = rowAt(current.lane, event.clientY);
+        var perHour = Math.max(1, Math.round(60 / parseInt(gridOf(current.lane).dataset.step, 10)));
+        openDialog(current.lane, row, row + perHour - 1);
+      }
+      return;
+    }
+    current.box.remove();
+    openDialog(current.lane, Math.min(current.start, current.end), Math.max(current.start, current.end));
+  });
+  document.addEventListener("pointercancel", function () {
+    if (drag && drag.box) { drag.box.remove(); }
+    drag = null;
+  });
+
+  // A saved dialog asks to be closed (HX-Trigger: close-dialog); "Close" links close it too.
+  function closeDialog() {
+    var dialog = document.getElementById("dialog");
+    if (dialog && dialog.open) { dialog.close(); }
+  }
+  document.body.addEventListener("close-dialog", closeDialog);
+  // A closed dialog forgets its form, so the next one never shows stale fields.
+  var shared = document.getElementById("dialog");
+  if (shared) {
+    shared.addEventListener("close", function () { shared.replaceChildren(); });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-close-dialog]");
+    if (link && link.closest("dialog[open]")) {
+      event.preventDefault();
+      closeDialog();
+    }
+  });
+})();
 
 // Public booking: the hold countdown, "send by" boxes ticked when a contact is typed, print.
 (function () {

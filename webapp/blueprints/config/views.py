@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from ... import audit
+from ... import audit, checklist
 from ...extensions import db
 from ...permissions import requires
 from ...roles import Perm
@@ -14,18 +13,12 @@ from ...web import organization, safe_next
 
 bp = Blueprint("config", __name__, url_prefix="/admin/config")
 
-PLANNED = (
-    _l("Services, eligibility questions, locations, teams and associations."),
-    _l("Staff accounts and their roles, automated communications and the public page."),
-    _l("The readiness checklist."),
-)
-
 
 @bp.get("/")
 @requires(Perm.CONFIGURE)
 def index() -> str:
-    """The configuration menu."""
-    return render_template("menu_planned.html", title=_l("Configuration"), planned=PLANNED)
+    """The configuration menu: how ready the planner is, and every configuration screen."""
+    return render_template("config/index.html", checklist=checklist.build())
 
 
 @bp.post("/online-booking")
@@ -51,4 +44,17 @@ def online_booking() -> Response:
 
 # Part A of the menu (services, questions, locations, communications, public page) registers
 # its routes on this blueprint.
-from . import communications, locations, public_page, questions, services  # noqa: E402,F401
+# The screens of the menu, each in its own module, register on `bp` above.
+from . import (  # noqa: E402,F401  # noqa: E402,F401,I001
+    audit_log,
+    checklist_page,
+    communications,
+    locations,
+    public_page,
+    questions,
+    resources,
+    services,
+    staff_accounts,
+    staff_roles,
+    teams,
+)

@@ -1,22 +1,88 @@
-"""Schedules menu."""
+"""Schedules menu: the calendar of a location and its padlocks (SCH-1, SCH-5, SCH-7)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
+from typing import Any
 
-from ...permissions import requires
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ...extensions import db
+from ...htmx import is_htmx, page_or_fragment
+from ...models import Location
+from ...permissions import can, requires, team_scope
 from ...roles import Perm
+from ...schedule_calendar import Calendar, build, parse_day, parse_query, services_at
+from ...schedules import set_block_open, set_day_open
+from ...timeutil import local_today
+from . import blocks, cloning  # noqa: F401  (their views join the blueprint)
+from .access import block_or_403, location_or_403, visible_locations
+from .blueprint import bp
 
-bp = Blueprint("schedules", __name__, url_prefix="/admin/schedules")
+__all__ = ["bp"]
 
-PLANNED = (
-    _l("The calendar of each location's time blocks by day, week or month."),
-    _l("Creating a typical day, cloning it over many days, opening or locking blocks online."),
-)
+
+def calendar_for(args: Any, locations: list[Location]) -> Calendar | None:
+    """The calendar the URL asks for (403/404 on a location outside the role's scope)."""
+    query = parse_query(args, local_today())
+    if not locations:
+        return None
+    location = location_or_403(query.location_id) if query.location_id else locations[0]
+    query.location_id = location.id
+    return build(query, location, local_today(), team_scope())
+
+
+def render_calendar(args: Any) -> Response:
+    """The calendar page, or its fragment for htmx."""
+    locations = visible_locations()
+    calendar = calendar_for(args, locations)
+    context: dict[str, Any] = {"cal": calendar, "locations": locations,
+                               "can_edit": can(Perm.SCHEDULES_EDIT)}
+    if calendar is not None:
+        context["services"] = services_at(calendar.location_teams)
+        context["filter_teams"] = calendar.location_teams
+    return page_or_fragment("schedules/index.html", "schedules/_schedule.html", **context)
 
 
 @bp.get("/")
 @requires(Perm.SCHEDULES_VIEW)
-def index() -> str:
-    """The schedules menu."""
-    return render_template("menu_planned.html", title=_l("Schedules"), planned=PLANNED)
+def index() -> Response:
+    """The calendar of a location by day, week or month, with its filters."""
+    return render_calendar(request.args)
+
+
+@bp.post("/blocks/<int:block_id>/padlock")
+@requires(Perm.SCHEDULES_EDIT)
+def block_padlock(block_id: int) -> Response | str:
+    """Open (green) or lock (red) one block for online booking, in place."""
+    block = block_or_403(block_id)
+    wanted = request.form.get("open")
+    if wanted not in {"0", "1"}:
+        abort(400)
+    set_block_open(block, wanted == "1", current_user.id)
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for(".index", **request.args.to_dict(flat=False)))
+    calendar = calendar_for(request.args, visible_locations())
+    assert calendar is not None
+    cell = next((c for c in calendar.blocks if c.block.id == block_id), None)
+    head = next(d for d in calendar.days if d.day == block.day) if calendar.days else None
+    return render_template("schedules/_padlock_swap.html", cal=calendar, cell=cell, head=head,
+                           can_edit=True)
+
+
+@bp.post("/days/padlock")
+@requires(Perm.SCHEDULES_EDIT)
+def day_padlock() -> Response:
+    """Open or lock every block of a day (those of the role's teams)."""
+    day = parse_day(request.form.get("day"))
+    wanted = request.form.get("open")
+    raw_location = request.form.get("location", "")
+    if day is None or wanted not in {"0", "1"} or not raw_location.isdigit():
+        abort(400)
+    location = location_or_403(int(raw_location))
+    set_day_open(location, day, wanted == "1", team_scope(), current_user.id)
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for(".index", **request.args.to_dict(flat=False)))
+    return render_calendar(request.args)

@@ -1,0 +1,142 @@
+"""Cloning a day's remaining availability (webapp/schedule_clone.py, guide §3.3)."""
+from __future__ import annotations
+
+import time as clock
+from datetime import date, time, timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import AuditLog, ScheduleBlock, Slot
+from webapp.schedule_clone import clone_day
+from webapp.schedules import BlockInvalid
+
+from .schedule_factories import book, make_block, make_world, slots_of
+
+TYPICAL = date(2026, 2, 2)  # a Monday in the past: nobody can book it
+TODAY = date(2026, 2, 20)
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """The messages are checked in English (the French ones are in the catalog)."""
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def world(app):
+    app.config["TODAY"] = TODAY
+    return make_world()
+
+
+def blocks_on(day):
+    return list(db.session.scalars(select(ScheduleBlock).where(ScheduleBlock.day == day)
+                                   .order_by(ScheduleBlock.team_id, ScheduleBlock.start_time)))
+
+
+def test_a_typical_day_is_copied_with_teams_services_and_padlocks(world):
+    make_block(world, TYPICAL, "09:00", "12:00", per_slot=4, services=[world.dose1, world.dose2])
+    make_block(world, TYPICAL, "13:00", "15:10", per_slot=2, online_open=False)
+    make_block(world, TYPICAL, "09:00", "12:00", per_slot=3, team=world.team_b)
+    targets = [TODAY, TODAY + timedelta(days=1)]
+    report = clone_day(world.location, TYPICAL, targets, TODAY)
+    db.session.commit()
+    assert [(d.day, d.blocks, d.places) for d in report.days] == [
+        (TODAY, 3, 48 + 16 + 36), (TODAY + timedelta(days=1), 3, 100)]
+    copied = blocks_on(TODAY)
+    assert [(b.team_id, b.start_time, b.end_time, b.per_slot_capacity, b.online_open)
+            for b in copied] == [
+        (world.team_a.id, time(9), time(12), 4, True),
+        (world.team_a.id, time(13), time(15, 10), 2, False),
+        (world.team_b.id, time(9), time(12), 3, True)]
+    assert {s.id for s in copied[0].services} == {world.dose1.id, world.dose2.id}
+    assert not any(s.online_open for s in slots_of(copied[1]))
+    assert all(s.day == TODAY and s.booked == 0 for s in slots_of(copied[0]))
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "schedule.cloned")).one()
+    assert audit.details["places"] == 200
+
+
+def test_only_the_remaining_availability_is_copied(world):
+    block = make_block(world, TYPICAL, "09:00", "10:00", per_slot=3)
+    slots = slots_of(block)  # 09:00 09:15 09:30 09:45
+    book(slots[0], world.dose1, 3)  # full: not copied
+    book(slots[2], world.dose1, 1)  # 2 left
+    report = clone_day(world.location, TYPICAL, [TODAY], TODAY)
+    db.session.commit()
+    assert report.places == 3 + 2 + 3
+    assert [(b.start_time, b.end_time, b.per_slot_capacity) for b in blocks_on(TODAY)] == [
+        (time(9, 15), time(9, 30), 3), (time(9, 30), time(9, 45), 2),
+        (time(9, 45), time(10), 3)]
+
+
+def test_a_fully_booked_source_has_nothing_to_copy(world):
+    block = make_block(world, TYPICAL, "09:00", "09:30")
+    for slot in slots_of(block):
+        book(slot, world.dose1)
+    with pytest.raises(BlockInvalid) as caught:
+        clone_day(world.location, TYPICAL, [TODAY], TODAY)
+    assert "fully booked" in caught.value.errors["source"]
+
+
+@pytest.mark.parametrize("targets, field, words", [
+    ([TODAY - timedelta(days=1), TODAY], "targets", "in the past"),
+    ([TYPICAL + timedelta(days=10), TODAY + timedelta(days=3)], "targets", "in the past"),
+    ([], "targets", "Tick at least one day"),
+])
+def test_past_days_are_refused_as_targets(world, targets, field, words):
+    make_block(world, TYPICAL)
+    with pytest.raises(BlockInvalid) as caught:
+        clone_day(world.location, TYPICAL, targets, TODAY)
+    assert words in caught.value.errors[field]
+    db.session.rollback()
+    assert len(blocks_on(TODAY)) == 0
+
+
+def test_the_source_day_cannot_be_a_target(world):
+    source = TODAY + timedelta(days=2)
+    make_block(world, source)
+    with pytest.raises(BlockInvalid) as caught:
+        clone_day(world.location, source, [source, TODAY], TODAY)
+    assert "also ticked as a target" in caught.value.errors["source"]
+
+
+def test_a_day_with_an_overlapping_block_is_skipped_and_reported(world):
+    make_block(world, TYPICAL, "09:00", "12:00")
+    make_block(world, TODAY + timedelta(days=1), "11:00", "14:00")
+    report = clone_day(world.location, TYPICAL, [TODAY, TODAY + timedelta(days=1)], TODAY)
+    db.session.commit()
+    assert [d.blocks for d in report.days] == [1, 0]
+    assert "Équipe A already has a time block from 11:00 to 14:00" in report.days[1].skipped
+    assert len(blocks_on(TODAY + timedelta(days=1))) == 1
+
+
+def test_a_team_limited_role_copies_only_its_teams(world):
+    make_block(world, TYPICAL)
+    make_block(world, TYPICAL, team=world.team_b)
+    report = clone_day(world.location, TYPICAL, [TODAY], TODAY, team_ids={world.team_b.id})
+    assert report.blocks == 1 and blocks_on(TODAY)[0].team_id == world.team_b.id
+
+
+def test_cloning_onto_the_day_the_clocks_spring_forward(world, app):
+    app.config["TODAY"] = date(2026, 3, 1)
+    make_block(world, TYPICAL, "00:00", "04:00")
+    report = clone_day(world.location, TYPICAL, [date(2026, 3, 8), date(2026, 11, 1)],
+                       date(2026, 3, 1))
+    db.session.commit()
+    assert [d.places for d in report.days] == [12, 16]
+
+
+def test_sixty_days_at_once(world):
+    make_block(world, TYPICAL, "07:00", "15:00", per_slot=5)
+    make_block(world, TYPICAL, "07:00", "15:00", per_slot=5, team=world.team_b)
+    targets = [TODAY + timedelta(days=i) for i in range(60)]
+    started = clock.perf_counter()
+    report = clone_day(world.location, TYPICAL, targets, TODAY)
+    db.session.commit()
+    elapsed = clock.perf_counter() - started
+    assert report.blocks == 120 and report.places == 60 * 320
+    assert db.session.scalar(select(func.count()).select_from(Slot)) == 64 + 60 * 64
+    assert elapsed < 20  # bulk inserts: well under a second on a laptop

@@ -1,0 +1,55 @@
+"""The schedules on PostgreSQL: bulk inserts, version checks, capacity under bookings."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from flask_babel import force_locale
+
+from webapp.extensions import db
+from webapp.models import ScheduleBlock
+from webapp.roles import Role
+from webapp.schedule_clone import clone_day
+from webapp.schedules import ScheduleError, StaleBlock, delete_block, update_block
+
+from .conftest import make_app
+from .factories import PASSWORD, make_user
+from .schedule_factories import book, make_block, make_world, slots_of
+from .test_schedules_domain import data
+
+TODAY = date(2026, 2, 20)
+
+
+@pytest.mark.postgres
+def test_schedules_on_postgresql(tmp_path, postgres_url):
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_url, TODAY=TODAY)
+    with app.app_context(), force_locale("en"):
+        world = make_world()
+        typical = make_block(world, date(2026, 2, 2), per_slot=3)
+        booked = slots_of(typical)[1]
+        book(booked, world.dose1, 2)
+        update_block(typical, data(world, day=typical.day, per_slot=4), typical.version)
+        db.session.commit()
+        assert [s.capacity for s in slots_of(typical)] == [4] * 16
+        with pytest.raises(ScheduleError):
+            update_block(typical, data(world, day=typical.day, per_slot=1), typical.version)
+        db.session.rollback()
+        with pytest.raises(StaleBlock):
+            update_block(typical, data(world, day=typical.day, per_slot=5), 1)
+        db.session.rollback()
+        report = clone_day(world.location, typical.day,
+                           [TODAY + timedelta(days=i) for i in range(5)], TODAY)
+        db.session.commit()
+        assert report.blocks == 15 and report.places == 5 * (15 * 4 + 2)
+        assert delete_block(typical, cancel_appointments=True, reason="Closed") == 2
+        db.session.commit()
+        assert db.session.get(ScheduleBlock, typical.id) is None
+        make_user(Role.GESTION1)
+        client = app.test_client()
+        client.post("/admin/login", data={"email": "gestion1@test.example", "password": PASSWORD})
+        for view in ("day", "week", "month"):
+            page = client.get(f"/admin/schedules/?view={view}&date={TODAY}")
+            assert page.status_code == 200
+            assert "62/62" in page.get_data(as_text=True) or view == "month"
+        db.session.remove()
+        db.engine.dispose()

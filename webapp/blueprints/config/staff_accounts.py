@@ -1,0 +1,146 @@
+"""Configuration › Resources: staff accounts (CFG-5, guide §2.4, §1.3)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ... import accounts, staff
+from ...extensions import db
+from ...htmx import is_htmx, page_or_fragment
+from ...models import Team, User
+from ...passwords import rule_labels
+from ...permissions import requires
+from ...roles import Perm
+from .staff_forms import NewStaffForm, StaffForm
+from .views import bp
+
+
+def account_row(user: User, notice: Optional[str] = None, error: bool = False) -> Response:
+    """The account's row of the Resources tab."""
+    return make_response(render_template(
+        "config/_account_row.html", u=user, notice=notice, notice_error=error,
+        category_label=staff.category_label))
+
+
+def _done(user: User, message: str, error: bool = False) -> Response:
+    if is_htmx():
+        return account_row(user, message, error)
+    flash(message, "error" if error else "success")
+    return redirect(url_for("config.resources", _anchor=f"user-{user.id}"))
+
+
+def _with_teams(form: StaffForm) -> StaffForm:
+    teams = db.session.scalars(select(Team).order_by(Team.position, Team.name)).all()
+    form.teams.choices = [(t.id, t.name) for t in teams]
+    return form
+
+
+def _refused(form: StaffForm, error: staff.StaffError) -> None:
+    target = form[error.field] if error.field and error.field in form else form.email
+    target.errors = [*target.errors, error.message]
+
+
+def _render(form: StaffForm, user: Optional[User]) -> Response:
+    return page_or_fragment("config/account_form.html", "config/_account_form_row.html",
+                            form=form, user=user, rules=rule_labels())
+
+
+@bp.route("/resources/accounts/new", methods=["GET", "POST"])
+@requires(Perm.CONFIGURE)
+def account_new() -> Response:
+    """Add a staff account ("Ajout d'une ressource"); it starts as Consultation #2."""
+    form = _with_teams(NewStaffForm())
+    if form.validate_on_submit():
+        try:
+            user = staff.create_account(form.account_data(), form.password.data,
+                                        form.teams.data)
+        except staff.StaffError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            message = _("Account of %(name)s created with the role Consultation #2. Check its "
+                        "permissions (key), then give the person their email and password.",
+                        name=user.full_name)
+            if is_htmx():
+                return account_row(user, message)
+            flash(message, "success")
+            return redirect(url_for("config.account_roles", user_id=user.id))
+    return _render(form, None)
+
+
+def _initial(user: User) -> dict[str, Any]:
+    data = {name: getattr(user, name) for name in staff.ACCOUNT_FIELDS}
+    data["category"] = user.category or "other"
+    data["limit_access"] = bool(user.access_start or user.access_end)
+    data["teams"] = [t.id for t in user.teams]
+    return data
+
+
+@bp.route("/resources/accounts/<int:user_id>/edit", methods=["GET", "POST"])
+@requires(Perm.CONFIGURE)
+def account_edit(user_id: int) -> Response:
+    """Edit an account; a Pilot may set a new password for it here (guide §1.3)."""
+    user = db.get_or_404(User, user_id)
+    form = _with_teams(StaffForm(data=None if request.method == "POST" else _initial(user)))
+    if form.validate_on_submit():
+        myself = user.id == current_user.id
+        try:
+            staff.update_account(user, form.account_data(), form.teams.data,
+                                 current_user._get_current_object(), form.password.data or "")
+        except staff.StaffError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            if myself and form.password.data:
+                login_user(user)  # my session follows my new password
+            return _done(user, _("Account of %(name)s saved.", name=user.full_name))
+    return _render(form, user)
+
+
+@bp.get("/resources/accounts/<int:user_id>")
+@requires(Perm.CONFIGURE)
+def account_show(user_id: int) -> Response:
+    """An account's row (htmx: cancel an edit, refresh after a role change)."""
+    user = db.get_or_404(User, user_id)
+    if not is_htmx():
+        return redirect(url_for("config.resources", _anchor=f"user-{user.id}"))
+    return account_row(user)
+
+
+@bp.post("/resources/accounts/<int:user_id>/active")
+@requires(Perm.CONFIGURE)
+def account_active(user_id: int) -> Response:
+    """Deactivate an account (it can no longer sign in), or reactivate it."""
+    user = db.get_or_404(User, user_id)
+    wanted = request.form.get("active")
+    if wanted not in {"0", "1"}:
+        abort(400)
+    try:
+        staff.set_active(user, wanted == "1", current_user._get_current_object())
+    except staff.StaffError as error:
+        return _done(db.get_or_404(User, user_id), error.message, error=True)
+    db.session.commit()
+    if user.active:
+        return _done(user, _("Account of %(name)s reactivated.", name=user.full_name))
+    return _done(user, _("Account of %(name)s deactivated: it can no longer sign in.",
+                         name=user.full_name))
+
+
+@bp.post("/resources/accounts/<int:user_id>/reset-link")
+@requires(Perm.CONFIGURE)
+def account_reset_link(user_id: int) -> Response:
+    """Email the account a link to choose a new password itself."""
+    user = db.get_or_404(User, user_id)
+    link = url_for("auth.reset", token=accounts.reset_token(user), _external=True)
+    try:
+        staff.send_reset_link(user, link, current_user.full_name)
+    except staff.StaffError as error:
+        return _done(user, error.message, error=True)
+    db.session.commit()
+    return _done(user, _("A link to choose a new password was sent to %(email)s. It works "
+                         "once, for one hour.", email=user.email))

@@ -1,0 +1,54 @@
+"""Look-ups shared by the schedules views: they answer 404 or 403 themselves."""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import abort, request
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Location, ScheduleBlock
+from ...permissions import location_scope, may_see_location, team_scope
+
+
+def visible_locations() -> list[Location]:
+    """The locations the active role may see, active ones first."""
+    scope = location_scope()
+    query = select(Location).order_by(Location.active.desc(), Location.position,
+                                      Location.name_fr)
+    if scope is not None:
+        query = query.where(Location.id == scope)
+    return list(db.session.scalars(query))
+
+
+def location_or_403(location_id: Optional[int]) -> Location:
+    """The location asked for: 404 when unknown, 403 outside the role's scope."""
+    location = db.session.get(Location, location_id) if location_id else None
+    if location is None:
+        abort(404)
+    if not may_see_location(location.id):
+        abort(403)
+    return location
+
+
+def requested_location() -> Optional[Location]:
+    """The location named by `location` in the query or form, if any (404/403 checked)."""
+    raw = request.values.get("location", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(404)
+    return location_or_403(int(raw))
+
+
+def block_or_403(block_id: int) -> ScheduleBlock:
+    """A block the active role may see: 404 when unknown, 403 for another location or team."""
+    block = db.session.get(ScheduleBlock, block_id)
+    if block is None:
+        abort(404)
+    if not may_see_location(block.location_id):
+        abort(403)
+    scope = team_scope()
+    if scope is not None and block.team_id not in scope:
+        abort(403)
+    return block
