@@ -4,9 +4,10 @@
 set -euo pipefail
 branch="$1"
 cd "$(dirname "$0")/.."
+py="${PYTHON:-.venv/bin/python}"
 git checkout HEAD -- translations/
 git show "$branch:translations/fr_CA/LC_MESSAGES/messages.po" > /tmp/theirs-fr.po
-.venv/bin/python scripts/i18n.py update
-.venv/bin/python scripts/i18n.py borrow /tmp/theirs-fr.po
-.venv/bin/python scripts/i18n.py check || true
+"$py" scripts/i18n.py update
+"$py" scripts/i18n.py borrow /tmp/theirs-fr.po
+"$py" scripts/i18n.py check || true
 git add translations/

@@ -7,6 +7,7 @@ has started and not ended: the walk-in at the counter).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any, Optional
@@ -15,12 +16,14 @@ from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
 
 from .extensions import db
 from .models import (
+    EligibilityAnswer,
     Location,
     Organization,
     Service,
     Slot,
     Team,
     block_service,
+    team_answer,
     team_location,
     team_service,
     utcnow,
@@ -121,27 +124,54 @@ def _params(service: Service, *, online: bool, now: Optional[datetime],
     return params
 
 
+def teams_serving(answers: Optional[Mapping[Any, Any]]) -> Optional[set[int]]:
+    """The teams that serve these eligibility answers ({question id: answer id}), or None
+    for no restriction. A team that lists no answer of a question serves all of them (CFG-2)."""
+    if not answers:
+        return None
+    chosen = {int(q): int(a) for q, a in answers.items()}
+    listed = db.session.execute(
+        select(team_answer.c.team_id, EligibilityAnswer.question_id, team_answer.c.answer_id)
+        .join(EligibilityAnswer, EligibilityAnswer.id == team_answer.c.answer_id)
+        .where(EligibilityAnswer.question_id.in_(chosen))).all()
+    lists: dict[tuple[int, int], set[int]] = {}
+    for team, question, answer in listed:
+        lists.setdefault((team, question), set()).add(answer)
+    refused = {team for (team, question), answers_ in lists.items()
+               if chosen[question] not in answers_}
+    return set(db.session.scalars(select(Team.id))) - refused
+
+
+def _restricted(query: Any, answers: Optional[Mapping[Any, Any]]) -> Any:
+    teams = teams_serving(answers)
+    return query if teams is None else query.where(Slot.team_id.in_(teams))
+
+
 def find_availability(service: Service, location: Optional[Location] = None,
                       day: Optional[date] = None, *, online: bool,
-                      now: Optional[datetime] = None, limit: Optional[int] = None) -> list[Slot]:
-    """The slots with places left for this service, in time order."""
+                      now: Optional[datetime] = None, limit: Optional[int] = None,
+                      answers: Optional[Mapping[Any, Any]] = None) -> list[Slot]:
+    """The slots with places left for this service, in time order; with `answers`, only
+    those of the teams that serve them."""
     params = _params(service, online=online, now=now,
                      location_id=location.id if location else None, day=day)
     if params is None:
         return []
     query = _statement("slots", online, location is not None, day is not None)
-    slots = list(db.session.scalars(query, params))
+    slots = list(db.session.scalars(_restricted(query, answers), params))
     return slots[:limit] if limit else slots
 
 
 def available_days(service: Service, location: Optional[Location] = None, *, online: bool,
-                   now: Optional[datetime] = None) -> list[date]:
+                   now: Optional[datetime] = None,
+                   answers: Optional[Mapping[Any, Any]] = None) -> list[date]:
     """The days that still have places for this service (PUB-4 date picker)."""
     params = _params(service, online=online, now=now,
                      location_id=location.id if location else None)
     if params is None:
         return []
-    return list(db.session.scalars(_statement("days", online, location is not None), params))
+    query = _statement("days", online, location is not None)
+    return list(db.session.scalars(_restricted(query, answers), params))
 
 
 def nearest_alternatives(slot: Slot, service: Service, n: int = 5, *, online: bool,

@@ -63,6 +63,13 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_RATE_LIMIT": "20 per minute",
+    # Phones on poor connections: CSS and JS are sent compressed (Flask-Compress). HTML is
+    # not: its pages carry CSRF tokens next to reflected input, which compression over
+    # HTTPS would expose to a BREACH-style length attack.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 500,
+    "COMPRESS_MIMETYPES": ["text/css", "application/javascript", "text/javascript",
+                           "image/svg+xml"],
 }
 
 

@@ -241,3 +241,23 @@ def identity_key(last_name: str, first_name: str, birth_date: Optional[date]) ->
     if not (last and first and birth_date):
         return None
     return f"{last}|{first}|{birth_date.isoformat()}"
+
+
+FIELD_LABELS = {
+    "first_name": _l("First name"), "last_name": _l("Last name"),
+    "birth_date": _l("Birth date"), "health_insurance_number": _l("Health insurance number"),
+    "sex": _l("Sex"), "email": _l("Email"), "cell_phone": _l("Cell phone"), "phone": _l("Phone"),
+    "postal_code": _l("Postal code"), "language": _l("Language"), "comment": _l("Comment"),
+}
+FIELD_HINTS = {
+    "birth_date": _l("YYYY-MM-DD, for example 1965-12-12"),
+    "health_insurance_number": _l("4 letters and 8 digits, as on the card"),
+    "cell_phone": _l("10 digits, for example 418 555-0123"),
+    "phone": _l("10 digits, for example 418 555-0123"),
+}
+FIELD_INPUTS = {  # HTML input type and autocomplete token of each field
+    "first_name": ("text", "given-name"), "last_name": ("text", "family-name"),
+    "birth_date": ("text", "bday"), "health_insurance_number": ("text", "off"),
+    "email": ("email", "email"), "cell_phone": ("tel", "tel"), "phone": ("tel", "tel"),
+    "postal_code": ("text", "postal-code"), "comment": ("textarea", "off"),
+}

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -21,7 +21,7 @@ from .extensions import db, login_manager, scheduler
 from .models import Organization, User
 from .permissions import active_role, can
 from .roles import ROLE_LABELS, Perm, Role
-from .timeutil import local_today
+from .timeutil import local_today, planner_zone
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -144,6 +144,14 @@ def _template_context() -> dict[str, Any]:
     }
 
 
+def _local_time(moment: Any) -> str:
+    """12 h 45 in French, 12:45 in English, in the planner's time zone."""
+    local = moment.astimezone(planner_zone())
+    if is_english():
+        return f"{local.hour}:{local.minute:02d}"
+    return f"{local.hour} h {local.minute:02d}"
+
+
 def _security_headers(response: Any) -> Any:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -226,6 +234,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _error_page)
     app.register_error_handler(Exception, _unexpected)
     app.jinja_env.globals["today"] = local_today
+    app.jinja_env.filters["hm"] = _local_time
+    app.jinja_env.filters["longdate"] = lambda day: format_date(day, "full")
+    app.jinja_env.filters["isodate"] = lambda moment: moment.astimezone(planner_zone()).date()
     app.jinja_env.globals["url_if_exists"] = url_if_exists
     app.jinja_env.globals["nl2br"] = lambda text: Markup("<br>").join(
         (text or "").splitlines())

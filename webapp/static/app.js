@@ -180,3 +180,30 @@
     }
   });
 })();
+
+// Public booking: the hold countdown, "send by" boxes ticked when a contact is typed, print.
+(function () {
+  "use strict";
+  document.querySelectorAll(".countdown[data-seconds]").forEach(function (el) {
+    var end = Date.now() + 1000 * parseInt(el.getAttribute("data-seconds"), 10);
+    function tick() {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (left > 0) { setTimeout(tick, 1000); }
+    }
+    tick();
+  });
+  document.querySelectorAll("input[data-ticks-with]").forEach(function (box) {
+    var field = document.getElementById(box.getAttribute("data-ticks-with"));
+    if (!field) { return; }
+    var touched = false;
+    box.addEventListener("change", function () { touched = true; });
+    field.addEventListener("input", function () {
+      if (!touched) { box.checked = field.value.trim() !== ""; }
+    });
+  });
+  document.querySelectorAll("button.js-print").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

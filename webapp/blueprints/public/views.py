@@ -78,4 +78,9 @@ def privacy() -> str:
     return render_template("public/privacy.html")
 
 
-from . import logo  # noqa: E402,F401  (the logo route registers on this blueprint)
+# The booking steps and the appointment pages register their routes on this blueprint.
+from . import (  # noqa: E402,F401
+    appointment_views,
+    booking_views,
+    logo,  # noqa: E402,F401  (the logo route registers on this blueprint)
+)

@@ -1,0 +1,189 @@
+"""A citizen books on a phone (360 px), in French and in English, with axe-core checking
+every step; a second browser racing for the last place gets the race message (PUB-1..9)."""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import (
+    Appointment,
+    EligibilityAnswer,
+    EligibilityQuestion,
+    Message,
+)
+
+from ..factories import make_block, make_location, make_service, make_team
+
+pytestmark = pytest.mark.browser
+DAY = date.today() + timedelta(days=2)
+
+
+@pytest.fixture(scope="module")
+def public_server(tmp_path_factory: Any) -> Iterator[tuple[str, Any]]:
+    path = tmp_path_factory.mktemp("public") / "planner.sqlite3"
+    app = create_app({"SECRET_KEY": "browser", "SCHEDULER_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        db.create_all()
+        from webapp.demo import ensure_organization
+
+        org = ensure_organization()
+        org.name_fr = org.name_en = "Pharmacie Test"
+        org.online_booking_open = True
+        org.popup_fr, org.popup_en = "Apportez votre carte.", "Bring your card."
+        service = make_service(name="Vaccin", name_en="Vaccine", instructions_fr="Portez un chandail.",
+                               instructions_en="Wear a t-shirt.")
+        service.questions.append(EligibilityQuestion(
+            text_fr="Avez-vous 18 ans ou plus?", text_en="Are you 18 or older?", answers=[
+                EligibilityAnswer(text_fr="Oui", text_en="Yes", eligible=True, position=1),
+                EligibilityAnswer(text_fr="Non", text_en="No", eligible=False, position=2)]))
+        alma = make_location("Pharmacie Alma", "G8B 1M4")
+        team = make_team(locations=[alma], services=[service])
+        make_block(alma, team, [service], DAY, "09:00", "11:00", per_slot=1)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+
+
+def check_accessibility(page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"]
+               if v.get("impact") in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                           for v in serious]
+
+
+def narrow(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.fixture
+def citizen(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-CA",
+                                  is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def find_and_answer(page: Any, base: str, labels: dict[str, str], answer: str) -> None:
+    page.goto(base + "/")
+    check_accessibility(page)
+    page.get_by_label(labels["postal"]).fill("g8b1m4")
+    page.get_by_role("button", name=labels["search"]).click()
+    assert page.get_by_text(labels["area"]).is_visible()
+    narrow(page)
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile(labels["book"])).first.click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    check_accessibility(page)
+    dialog.get_by_role("button").click()
+    page.get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name=labels["dates"]).click()
+
+
+FR = {"postal": "Code postal", "search": "Rechercher", "area": "Alma Southeast (G8B)",
+      "book": "Prendre rendez-vous", "dates": "Choisir une date"}
+EN = {"postal": "Postal code", "search": "Search", "area": "Alma Southeast (G8B)",
+      "book": "Book at", "dates": "Choose a date"}
+
+
+def test_not_eligible_answer_stops(citizen, public_server):
+    base, _app = public_server
+    find_and_answer(citizen, base, FR, "Non")
+    assert citizen.get_by_text("pas admissible").is_visible()
+    assert citizen.get_by_role("button", name=re.compile("h")).count() == 0
+    check_accessibility(citizen)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_book_confirm_and_cancel_on_a_phone(citizen, public_server, lang):
+    base, app = public_server
+    labels = FR if lang == "fr" else EN
+    if lang == "en":
+        citizen.goto(base + "/")
+        citizen.get_by_role("button", name="EN").click()
+    find_and_answer(citizen, base, labels, "Oui" if lang == "fr" else "Yes")
+    check_accessibility(citizen)
+    citizen.locator(".day-list a").first.click()
+    check_accessibility(citizen)
+    narrow(citizen)
+    citizen.locator("button.time").first.click()
+    check_accessibility(citizen)
+    narrow(citizen)
+    names = ("Marie", "Côté") if lang == "fr" else ("Mary", "Smith")
+    if lang == "fr":
+        citizen.get_by_role("textbox", name="Prénom", exact=True).fill(names[0])
+        citizen.get_by_role("textbox", name="Nom", exact=True).fill(names[1])
+        citizen.get_by_role("textbox", name="Date de naissance", exact=True).fill("1950-02-03")
+        citizen.get_by_role("textbox", name="Courriel", exact=True).fill("marie@example.org")
+        citizen.get_by_label(re.compile("J'accepte")).check()
+        citizen.get_by_role("button", name="Réserver ce rendez-vous").click()
+    else:
+        citizen.get_by_role("textbox", name="First name", exact=True).fill(names[0])
+        citizen.get_by_role("textbox", name="Last name", exact=True).fill(names[1])
+        citizen.get_by_role("textbox", name="Birth date", exact=True).fill("1951-02-03")
+        citizen.get_by_role("textbox", name="Email", exact=True).fill("mary@example.org")
+        citizen.get_by_label(re.compile("I accept")).check()
+        citizen.get_by_role("button", name="Book this appointment").click()
+    citizen.wait_for_load_state()
+    coupon = citizen.locator(".coupon-number strong").inner_text()
+    check_accessibility(citizen)
+    narrow(citizen)
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment).where(Appointment.coupon == coupon))
+        message = db.session.scalar(select(Message).where(
+            Message.appointment_id == appointment.id, Message.channel == "email"))
+        assert coupon in message.body  # the ticked "by email" box followed the typing
+        assert message.language == ("fr_CA" if lang == "fr" else "en")
+        token = appointment.token
+    # the link of the message: confirm, then cancel with the number and birth date
+    citizen.goto(f"{base}/r/{token}")
+    citizen.get_by_role("button", name=re.compile("Confirmer mon|Confirm my")).click()
+    assert citizen.get_by_text(re.compile("est confirmé|is confirmed")).first.is_visible()
+    citizen.goto(base + "/cancel")
+    check_accessibility(citizen)
+    citizen.get_by_label(re.compile("Numéro de confirmation|Confirmation number")).fill(coupon)
+    citizen.get_by_label(re.compile("Date de naissance|Birth date")).fill(
+        "1950-02-03" if lang == "fr" else "1951-02-03")
+    citizen.get_by_role("button", name=re.compile("Trouver|Find")).click()
+    citizen.get_by_text(re.compile("Annuler mon rendez-vous|Cancel my appointment")).click()
+    citizen.get_by_role("button", name=re.compile("Oui, l'annuler|Yes, cancel it")).click()
+    assert citizen.get_by_text(re.compile("est annulé|is cancelled")).first.is_visible()
+    with app.app_context():
+        assert db.session.scalar(select(Appointment).where(
+            Appointment.coupon == coupon)).status == "cancelled"
+
+
+def test_second_browser_racing_for_the_last_place_gets_the_race_message(browser,
+                                                                          public_server):
+    base, app = public_server
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-CA")
+        page = context.new_page()
+        find_and_answer(page, base, FR, "Oui")
+        page.locator(".day-list a").first.click()
+        pages.append(page)
+    first_time = pages[0].locator("button.time").first.inner_text()
+    assert pages[1].locator("button.time").first.inner_text() == first_time
+    pages[0].locator("button.time").first.click()   # holds the place
+    pages[1].locator("button.time").first.click()   # too late
+    assert pages[1].get_by_role("heading", name="Cette heure vient d'être prise").is_visible()
+    assert pages[1].locator("button.time").count() >= 1  # the nearest other times
+    check_accessibility(pages[1])
+    for page in pages:
+        page.context.close()

@@ -1,0 +1,154 @@
+"""The citizen's booking steps: eligibility, date, time, hold, details, confirmation."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from ... import booking
+from ...availability import available_days, find_availability
+from ...extensions import db, limiter
+from ...models import Appointment, Location, Service, Slot, Status
+from ...public_booking import (
+    IneligibleAnswer,
+    MissingAnswer,
+    answers_from,
+    answers_query,
+    day_from,
+    release_hold,
+)
+from ...public_search import locations_offering
+from .details import details_context, submit_details
+from .views import bp
+
+PUBLIC_POST_LIMIT = "30 per minute"
+
+
+def _place(location_id: int, service_id: int) -> tuple[Location, Service]:
+    service = db.get_or_404(Service, service_id)
+    place = db.get_or_404(Location, location_id)
+    if not (service.active and place.active) or place not in locations_offering(service):
+        abort(404)
+    return place, service
+
+
+def _language() -> str:
+    return "en" if str(get_locale()).startswith("en") else "fr_CA"
+
+
+def _answers_or_page(place: Location, service: Service) -> dict[str, int] | Response | str:
+    """The checked answers, or the page that says what is wrong with them."""
+    try:
+        return answers_from(service, request.args)
+    except MissingAnswer:
+        return render_template("public/location.html", location=place, service=service,
+                               available=True, missing_answer=True), 400  # type: ignore
+    except IneligibleAnswer:
+        return render_template("public/not_eligible.html", location=place, service=service)
+
+
+@bp.get("/book/<int:location_id>/<int:service_id>/dates")
+def dates(location_id: int, service_id: int) -> str | Response | tuple[str, int]:
+    """The days with open availability, within the service's horizon (PUB-4)."""
+    place, service = _place(location_id, service_id)
+    answers = _answers_or_page(place, service)
+    if not isinstance(answers, dict):
+        return answers
+    days = available_days(service, place, online=True, answers=answers)
+    return render_template("public/dates.html", location=place, service=service, days=days,
+                           answers=answers_query(answers))
+
+
+@bp.get("/book/<int:location_id>/<int:service_id>/<day>")
+def times(location_id: int, service_id: int, day: str) -> str | Response | tuple[str, int]:
+    """The day's times with places left."""
+    place, service = _place(location_id, service_id)
+    answers = _answers_or_page(place, service)
+    if not isinstance(answers, dict):
+        return answers
+    chosen = day_from(day)
+    if chosen is None:
+        abort(404)
+    slots = find_availability(service, place, chosen, online=True, answers=answers)
+    return render_template("public/times.html", location=place, service=service, day=chosen,
+                           slots=slots, answers=answers_query(answers))
+
+
+@bp.post("/book/hold")
+@limiter.limit(PUBLIC_POST_LIMIT)
+def take_hold() -> Response | str | tuple[str, int]:
+    """Hold the chosen time for a few minutes while the citizen types their details."""
+    try:
+        slot = booking.get_slot(request.form.get("slot"))
+        service = booking.get_service(request.form.get("service"), online=True)
+    except booking.NotFound:
+        abort(404)
+    place, service = _place(slot.location_id, service.id)
+    answers = answers_from_form(service)
+    if not isinstance(answers, dict):
+        return answers
+    _release_previous_hold()
+    try:
+        held = booking.hold(slot, service, language=_language(), eligibility=answers)
+    except booking.SlotFull as full:
+        return render_template("public/race.html", location=place, service=service,
+                               alternatives=full.alternatives,
+                               answers=answers_query(answers)), 409
+    except booking.BookingError as error:
+        return render_template("public/step_error.html", location=place, service=service,
+                               message=error.message, answers=answers_query(answers)), 409
+    session["hold"] = held.token
+    return redirect(url_for("public.details", token=held.token))
+
+
+def answers_from_form(service: Service) -> dict[str, int]:
+    try:
+        return answers_from(service, request.form)
+    except (MissingAnswer, IneligibleAnswer):
+        abort(400)
+
+
+def _release_previous_hold() -> None:
+    token = session.pop("hold", None)
+    if token:
+        previous = db.session.scalar(db.select(Appointment).where(Appointment.token == token))
+        if previous is not None and previous.status == Status.HELD.value:
+            release_hold(previous)
+
+
+def _held(token: str) -> Appointment:
+    try:
+        appointment = booking.get_appointment(token)
+    except booking.NotFound:
+        abort(404)
+    return appointment
+
+
+@bp.route("/hold/<token>", methods=["GET", "POST"])
+@limiter.limit(PUBLIC_POST_LIMIT, methods=["POST"])
+def details(token: str) -> Response | str | tuple[str, int]:
+    """The patient's details and consent; saving turns the hold into the appointment."""
+    appointment = _held(token)
+    if appointment.status in (Status.BOOKED.value, Status.CONFIRMED.value):
+        return redirect(url_for("public.appointment", token=token))
+    if appointment.status not in (Status.HELD.value, Status.EXPIRED.value):
+        abort(404)
+    if request.method == "POST":
+        return submit_details(appointment, _language())
+    return render_template("public/details.html", **details_context(appointment))
+
+
+@bp.post("/hold/<token>/release")
+def release(token: str) -> Response:
+    """Back to the times: the held place is given back at once."""
+    appointment = _held(token)
+    release_hold(appointment)
+    session.pop("hold", None)
+    slot = db.session.get(Slot, appointment.slot_id)
+    day = slot.day if slot else date.today()
+    return redirect(url_for("public.times", location_id=appointment.location_id,
+                            service_id=appointment.service_id, day=day.isoformat(),
+                            **{f"q{k}": v for k, v in (appointment.eligibility or {}).items()}))
+

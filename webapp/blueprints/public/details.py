@@ -1,0 +1,90 @@
+"""The details step of the citizen's booking: the form, and saving it (PUB-5, PUB-6, PUB-9)."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from ... import audit, booking
+from ...extensions import db
+from ...models import Appointment, Location, Service, Slot, utcnow
+from ...patients import FIELD_HINTS, FIELD_INPUTS, FIELD_LABELS, SEXES, PatientDataInvalid
+from ...public_booking import answers_query
+
+FORM_FIELDS = ("first_name", "last_name", "birth_date", "health_insurance_number", "sex",
+               "postal_code", "phone", "comment")
+BEFORE_CONTACTS = FORM_FIELDS[:-1]
+
+
+def details_context(appointment: Appointment, errors: Optional[dict[str, Any]] = None,
+                    values: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    service = db.session.get(Service, appointment.service_id)
+    slot = db.session.get(Slot, appointment.slot_id)
+    rules = service.field_rules or {} if service else {}
+    fields = [{"name": name, "label": FIELD_LABELS[name], "rule": rules.get(name, "optional"),
+               "input": FIELD_INPUTS.get(name, ("text", "off")), "hint": FIELD_HINTS.get(name)}
+              for name in BEFORE_CONTACTS if rules.get(name, "optional") != "hidden"]
+    remaining = 0
+    if appointment.hold_expires_at is not None:
+        remaining = max(0, int((appointment.hold_expires_at - utcnow()).total_seconds()))
+    return {
+        "appointment": appointment, "service": service, "slot": slot,
+        "location": db.session.get(Location, appointment.location_id),
+        "fields": fields, "rules": rules, "sexes": SEXES, "errors": errors or {},
+        "values": values or {}, "remaining": remaining,
+        "answers": answers_query(appointment.eligibility or {}),
+    }
+
+
+def _form_values() -> dict[str, Any]:
+    form = request.form
+    values = {name: form.get(name, "").strip() for name in (*FORM_FIELDS, "email", "cell_phone")}
+    values.update(for_whom="other" if form.get("for_whom") == "other" else "me",
+                  send_email=form.get("send_email") == "1", send_sms=form.get("send_sms") == "1",
+                  consent=form.get("consent") == "1")
+    return values
+
+
+def _contact_errors(values: dict[str, Any], rules: dict[str, str]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if values["send_email"] and not values["email"]:
+        errors["email"] = _("Enter an email address to receive the confirmation by email.")
+    if values["send_sms"] and not values["cell_phone"]:
+        errors["cell_phone"] = _("Enter a cell phone number to receive the confirmation by SMS.")
+    if not values["consent"]:
+        errors["consent"] = _("Accept the terms of use and the privacy policy to book.")
+    return errors
+
+
+def submit_details(appointment: Appointment, language: str) -> Response | str | tuple[str, int]:
+    """Save the details: the hold becomes the appointment, or the page says what is wrong."""
+    values = _form_values()
+    context = details_context(appointment, values=values)
+    errors = _contact_errors(values, context["rules"])
+    patient = {k: values[k] for k in (*FORM_FIELDS, "email", "cell_phone")}
+    try:
+        if errors:
+            raise PatientDataInvalid(errors)
+        booked = booking.book(
+            context["slot"], context["service"], patient, hold=appointment, online=True,
+            send_email=values["send_email"], send_sms=values["send_sms"], language=language,
+            comment=values["comment"], eligibility=appointment.eligibility,
+            consent_at=utcnow())
+    except PatientDataInvalid as invalid:
+        context["errors"] = {**invalid.errors, **errors}
+        return render_template("public/details.html", **context), 422
+    except booking.SlotFull as full:
+        return render_template("public/race.html", location=context["location"],
+                               service=context["service"], alternatives=full.alternatives,
+                               answers=context["answers"]), 409
+    except booking.BookingError as error:
+        return render_template("public/step_error.html", location=context["location"],
+                               service=context["service"], message=error.message,
+                               answers=context["answers"]), 409
+    session.pop("hold", None)
+    if values["for_whom"] == "other":
+        audit.record("appointment.booked_for_another_person", booked)
+        db.session.commit()
+    return redirect(url_for("public.appointment", token=booked.token, new=1))
