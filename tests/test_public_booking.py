@@ -89,6 +89,8 @@ def test_dates_then_times_then_hold_then_details_then_booked(client, setup):
     assert db.session.get(Slot, s["slot"].id).booked == 1
     message = db.session.scalar(select(Message).where(Message.channel == "email"))
     assert message.recipient == "marie@example.org" and appointment.coupon in message.body
+    link = re.search(r"http://localhost(/r/\S+)", message.body).group(1)
+    assert client.get(link).headers["Location"].endswith(f"/appointment/{appointment.token}")
 
 
 def _book(client, s, slot=None, **patient):
@@ -217,3 +219,23 @@ def test_journey_closed_when_online_booking_is_off(client, setup):
                                                "service": s["service"].id, **_q(s, s["yes"])})
     assert response.status_code == 409
     assert re.search("fermée|ferm", page(response))
+
+
+def test_sms_confirmation_carries_the_short_link(client, setup):
+    appointment = _book(client, setup, cell_phone="418 555-0199", send_sms="1")
+    sms = db.session.scalar(select(Message).where(Message.channel == "sms"))
+    assert sms is not None and f"/r/{appointment.token}" in sms.body
+    assert len(sms.body) < 320
+
+
+def test_public_posts_are_rate_limited_with_a_clear_page(tmp_path):
+    from .conftest import make_app
+
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    codes = [client.post("/cancel", data={"coupon": "ABCDEF", "second": "x"}).status_code
+             for _ in range(11)]
+    assert codes[:10] == [404] * 10 and codes[10] == 429
+    assert "Trop de tentatives" in client.post("/cancel", data={}).get_data(as_text=True)
+    client.post("/lang", data={"lang": "en"})
+    assert "Too many attempts" in client.post("/cancel", data={}).get_data(as_text=True)

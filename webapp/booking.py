@@ -175,7 +175,8 @@ def book(slot: Slot, service: Service, patient_data: Any, *, by_user: Optional[U
                  consent_at=consent_at)
     for _attempt in range(ATTEMPTS):
         coupon = new_coupon()
-        drafts = drafts_for(request, coupon, service, location, starts_at, send_email,
+        token = new_token()
+        drafts = drafts_for(request, coupon, token, service, location, starts_at, send_email,
                             send_sms) if location is not None else []
         audits = [("appointment.booked", {"user_id": request.user_id, "coupon": coupon,
                                           "slot": slot_id, "service": service_id,
@@ -189,7 +190,7 @@ def book(slot: Slot, service: Service, patient_data: Any, *, by_user: Optional[U
                     audits.append(("appointment.duplicate_override", {
                         "user_id": request.user_id, "existing": existing,
                         "reason": request.override}))
-                values = dict(fixed, coupon=coupon, token=new_token(),
+                values = dict(fixed, coupon=coupon, token=token,
                               duplicate_override=request.override if existing else None)
                 appointment_id = insert_booking(session, patient, values, drafts, audits)
         except IntegrityError as error:

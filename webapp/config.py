@@ -41,6 +41,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "planner@localhost"),
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

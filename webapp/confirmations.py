@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -27,6 +27,18 @@ class Draft:
     recipient: str
     subject: str
     body: str
+
+
+def patient_link(token: str) -> str:
+    """The short link of the patient's confirm / cancel page (PUB-8), absolute for messages.
+
+    PUBLIC_URL (e.g. https://rdv.example.org) names the public site when it is set, so a
+    job or a command writes the same link as a request does."""
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base and has_request_context():
+        return url_for("public.short", token=token, _external=True)
+    path = current_app.url_map.bind("localhost").build("public.short", {"token": token})
+    return base + path
 
 
 def format_date(moment: datetime) -> str:
@@ -64,7 +76,7 @@ def _tidy(text: str) -> str:
 
 def drafts(*, coupon: str, patient_name: str, email: str | None, cell_phone: str | None,
            send_email: bool, send_sms: bool, language: str, service: Service,
-           location: Location, starts_at: datetime) -> list[Draft]:
+           location: Location, starts_at: datetime, link: str = "") -> list[Draft]:
     """The confirmation messages to queue for one booking, one per channel asked for."""
     if not ((send_email and email) or (send_sms and cell_phone)):
         return []
@@ -82,6 +94,7 @@ def drafts(*, coupon: str, patient_name: str, email: str | None, cell_phone: str
             "location_message": _pick(location, "message", language),
             "planner": _pick(org, "name", language) if org else "",
             "planner_phone": org.phone if org else "",
+            "link": link,
         }
         made = []
         if send_email and email:

@@ -99,7 +99,8 @@ def finalize_hold(appointment: Appointment, patient_data: Any, *,
     assert location is not None
     appointment_id, slot_id, service_id = appointment.id, slot.id, service.id
     patient_id, coupon = appointment.patient_id, appointment.coupon
-    drafts = drafts_for(request, coupon, service, location, slot.starts_at, send_email, send_sms)
+    drafts = drafts_for(request, coupon, appointment.token, service, location, slot.starts_at,
+                        send_email, send_sms)
     values = dict(status=Status.BOOKED.value, hold_expires_at=None, booked_by_id=request.user_id,
                   send_email=send_email, send_sms=send_sms, language=request.language,
                   comment=request.data.comment, eligibility=request.answers,

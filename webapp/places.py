@@ -110,14 +110,15 @@ def insert_booking(session: Session, patient: dict[str, Any], appointment: dict[
     return appointment_id
 
 
-def drafts_for(request: Request, coupon: str, service: Service, location: Location,
-            starts_at: datetime, send_email: bool, send_sms: bool) -> list[confirmations.Draft]:
+def drafts_for(request: Request, coupon: str, token: str, service: Service,
+               location: Location, starts_at: datetime, send_email: bool,
+               send_sms: bool) -> list[confirmations.Draft]:
     data = request.data
     return confirmations.drafts(
         coupon=coupon, patient_name=f"{data.first_name} {data.last_name}".strip(),
         email=data.email, cell_phone=data.cell_phone, send_email=send_email,
         send_sms=send_sms, language=request.language, service=service, location=location,
-        starts_at=starts_at)
+        starts_at=starts_at, link=confirmations.patient_link(token))
 
 
 def guard_duplicate(session: Session, service_id: int, request: Request, now: datetime,
