@@ -174,17 +174,18 @@ def _machine() -> tuple[float, float]:
     return (sum(values) - idle) / TICK, sum(values) / TICK
 
 
-def _postgres_cpu() -> float:
-    """Every PostgreSQL process on the machine (the test server is shared, so approximate)."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    total += _process_cpu(int(entry.name))
-            except OSError:
-                continue
-    return total
+def _postgres_cpu(url: str) -> float:
+    """The PostgreSQL backends serving this benchmark's database (not the other users of a
+    shared server)."""
+    from sqlalchemy import create_engine, text
+
+    base, name = url.rsplit("/", 1)
+    engine = create_engine(base + "/postgres")
+    with engine.connect() as connection:
+        pids = connection.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :n"),
+                                  {"n": name}).scalars().all()
+    engine.dispose()
+    return sum(_process_cpu(pid) for pid in pids)
 
 
 @dataclass
@@ -196,11 +197,12 @@ class Cpu:
     total: float
 
     @classmethod
-    def now(cls, server: subprocess.Popen[bytes], postgres: bool) -> Cpu:
+    def now(cls, server: subprocess.Popen[bytes], url: str) -> Cpu:
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         busy, total = _machine()
         return cls(sum(_process_cpu(int(p)) for p in [server.pid, *children]),
-                   _postgres_cpu() if postgres else 0.0, time.process_time(), busy, total)
+                   _postgres_cpu(url) if url.startswith("postgresql") else 0.0,
+                   time.process_time(), busy, total)
 
     def __sub__(self, other: Cpu) -> Cpu:
         return Cpu(self.server - other.server, self.database - other.database,
@@ -314,12 +316,11 @@ def run_one(db_name: str, url: str, model: str, clients: int, port: int) -> dict
     log = workdir / "gunicorn.log"
     server = start_server(url, model, port, log)
     try:
-        postgres = url.startswith("postgresql")
-        before = Cpu.now(server, postgres)
+        before = Cpu.now(server, url)
         health_rps, health = asyncio.run(healthz_rate(port, clients, 3000))
-        middle = Cpu.now(server, postgres)
+        middle = Cpu.now(server, url)
         booking_rate, tally = asyncio.run(rush(port, clients, slot_ids, service_id))
-        after = Cpu.now(server, postgres)
+        after = Cpu.now(server, url)
     finally:
         stop_server(server)
     text = log.read_text(errors="replace")
