@@ -4,13 +4,14 @@
     .venv/bin/python bench/booking_rush.py --db sqlite --models sync:2 gthread:2x4
 
 For each database and gunicorn worker model: a fresh database (schema by the real
-migrations) with one location, one service, one team, 20 past days already booked (20,000
-appointments, analysed) and one block tomorrow of 40 slots x 50 places; gunicorn serves `bench/rush_app.py` on loopback, i.e. the real application
-plus a benchmark-only `POST /bench/book` that calls the real engine (`booking.book`,
-online, consent, email confirmation queued): the product's booking pages do not exist
-yet. An asyncio client measures `/healthz` first, then fires bookings from many
-concurrent clients (a new connection per request, as many phones would) until the day
-is full, and beyond. Prints figures; asserts nothing about speed.
+migrations) with one location, one service, one team, 20 past days already booked
+(20,000 appointments, analysed) and one block tomorrow of 40 slots x 50 places. gunicorn
+serves `bench/rush_app.py` on loopback: the real application plus a benchmark-only
+`POST /bench/book` that calls the real engine (`booking.book`, online, consent, email
+confirmation queued), since the product's booking pages do not exist yet. An asyncio
+client measures `/healthz` first, then fires bookings from many concurrent clients (a
+new connection per request, as many phones would) until the day is full, and beyond.
+Prints figures; asserts nothing about speed.
 """
 from __future__ import annotations
 
