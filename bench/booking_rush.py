@@ -396,6 +396,7 @@ def run_one(db_name: str, url: str, model: str, clients: int, port: int) -> dict
     finally:
         stop_server(server)
     text = log.read_text(errors="replace")
+    shutil.rmtree(workdir, ignore_errors=True)
     figures = check_database(url)
     five_xx = sum(n for s, n in tally.statuses.items() if s >= 500) + \
         sum(n for s, n in health.statuses.items() if s >= 500)
@@ -446,8 +447,12 @@ def run_all(args: argparse.Namespace, postgres: str, results: list[dict[str, obj
         for i, model in enumerate(args.models):
             port = args.port + i
             if db_name == "sqlite":
-                url = f"sqlite:///{tempfile.mkdtemp(prefix='rush-db-')}/rush.sqlite3"
-                results.append(run_one(db_name, url, model, args.clients, port))
+                folder = tempfile.mkdtemp(prefix="rush-db-")
+                try:
+                    results.append(run_one(db_name, f"sqlite:///{folder}/rush.sqlite3", model,
+                                           args.clients, port))
+                finally:
+                    shutil.rmtree(folder, ignore_errors=True)
             else:
                 base, name = postgres, f"bench_{uuid.uuid4().hex[:8]}"
                 run_sql_admin(base, f"CREATE DATABASE {name}")
