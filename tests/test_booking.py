@@ -422,3 +422,42 @@ def test_a_patient_row_per_booking(world):
     book(world.slots[0], world.service, 0)
     book(world.slots[1], world.service, 1)
     assert db.session.scalar(select(func.count()).select_from(Patient)) == 2
+
+
+def _plans(call):
+    """EXPLAIN QUERY PLAN (SQLite) of every statement `call()` runs."""
+    captured = []
+
+    def capture(conn, cursor, statement, parameters, *args):
+        captured.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    raw = db.engine.raw_connection()
+    try:
+        return [[row[-1] for row in raw.cursor().execute("EXPLAIN QUERY PLAN " + sql, params)]
+                for sql, params in captured if "\nFROM slot" in sql]
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("online", [True, False])
+def test_availability_queries_use_the_slot_indexes(world, online):
+    org = db.session.get(Organization, 1)  # noqa: F841 (kept: no reload inside the calls)
+    day = world.block.day
+    calls = [
+        lambda: booking.find_availability(world.service, world.location, online=online),
+        lambda: booking.find_availability(world.service, world.location, day, online=online),
+        lambda: booking.find_availability(world.service, online=online),
+        lambda: booking.available_days(world.service, world.location, online=online),
+        lambda: booking.nearest_alternatives(world.slots[3], world.service, online=online),
+    ]
+    for call in calls:
+        plans = _plans(call)
+        assert plans
+        for plan in plans:
+            assert not any(line.startswith("SCAN slot") for line in plan), plan
+            assert any(line.startswith("SEARCH slot USING INDEX ix_slot_") for line in plan), plan

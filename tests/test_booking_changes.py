@@ -243,3 +243,29 @@ def test_capacity_never_below_booked(world):
         booking.set_capacity(slot, 2)
     assert db.session.get(Slot, slot.id).capacity == 2
     assert_consistent()
+
+
+def test_the_scheduler_releases_lapsed_holds(app):
+    from webapp.extensions import scheduler
+    from webapp.jobs import install_jobs
+
+    world = make_world()
+    held = booking.hold(world.slots[0], world.service, online=False, minutes=-1)
+    install_jobs(app)
+    try:
+        job = scheduler.get_job("release_holds")
+        assert job is not None and job.trigger.interval.total_seconds() == 60
+        job.func()
+    finally:
+        scheduler.remove_all_jobs()
+    db.session.expire_all()
+    assert held.status == Status.EXPIRED and booked(world.slots[0]) == 0
+
+
+def test_coupon_collision_retries_in_a_new_transaction(world, monkeypatch):
+    first = book(world.slots[0], world.service, 0)
+    coupons = iter([first.coupon, first.coupon, "ACDEFH"])
+    monkeypatch.setattr(booking, "new_coupon", lambda: next(coupons))
+    second = book(world.slots[1], world.service, 1)
+    assert second.coupon == "ACDEFH"
+    assert_consistent()

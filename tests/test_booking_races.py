@@ -180,3 +180,38 @@ def test_bookings_answered_before_a_kill_are_never_lost(any_db_app):
     assert_consistent()
     # the survivor filled everything the victim left: no place lost either
     assert db.session.scalar(select(func.sum(Slot.booked))) == places == len(stored)
+
+
+def test_the_same_person_racing_on_other_slots_gets_one_appointment(any_db_app):
+    world = make_world(per_slot=3)
+    slot_ids, service_id = [s.id for s in world.slots], world.service.id
+
+    def attempt(i):
+        slot, service = db.session.get(Slot, slot_ids[i]), db.session.get(Service, service_id)
+        try:
+            return booking.book(slot, service, patient_data(0, last_name="CÔTÉ" if i % 2 else "Cote"))
+        except booking.DuplicatePerson:
+            return "duplicate"
+
+    results, errors = _run_threads(any_db_app, 10, attempt)
+    assert errors == []
+    assert results.count("duplicate") == 9
+    assert db.session.scalar(select(func.count()).select_from(Appointment)) == 1
+    assert_consistent()
+
+
+def test_ten_cancellations_of_one_appointment_free_one_place(any_db_app):
+    world = make_world(per_slot=3)
+    slot_id = world.slots[0].id
+    appointment_ids = [booking.book(db.session.get(Slot, slot_id), world.service,
+                                    patient_data(i)).id for i in range(2)]
+
+    def attempt(i):
+        return booking.cancel(db.session.get(Appointment, appointment_ids[0]), reason=f"#{i}")
+
+    results, errors = _run_threads(any_db_app, 10, attempt)
+    assert errors == []
+    assert results.count(True) == 1 and results.count(False) == 9
+    db.session.expire_all()
+    assert db.session.get(Slot, slot_id).booked == 1
+    assert_consistent()
