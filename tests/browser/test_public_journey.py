@@ -181,6 +181,7 @@ def test_second_browser_racing_for_the_last_place_gets_the_race_message(browser,
     first_time = pages[0].locator("button.time").first.inner_text()
     assert pages[1].locator("button.time").first.inner_text() == first_time
     pages[0].locator("button.time").first.click()   # holds the place
+    pages[0].wait_for_url(re.compile(r"/hold/"))
     pages[1].locator("button.time").first.click()   # too late
     assert pages[1].get_by_role("heading", name="Cette heure vient d'être prise").is_visible()
     assert pages[1].locator("button.time").count() >= 1  # the nearest other times
