@@ -239,3 +239,12 @@ def test_public_posts_are_rate_limited_with_a_clear_page(tmp_path):
     assert "Trop de tentatives" in client.post("/cancel", data={}).get_data(as_text=True)
     client.post("/lang", data={"lang": "en"})
     assert "Too many attempts" in client.post("/cancel", data={}).get_data(as_text=True)
+
+
+def test_each_time_is_shown_once_even_with_two_teams(client, setup):
+    s = setup
+    other_team = make_team("B", locations=[s["location"]], services=[s["service"]])
+    make_block(s["location"], other_team, [s["service"]], DAY, "09:00", "10:00", per_slot=2)
+    times = page(client.get(f"/book/{s['location'].id}/{s['service'].id}/{DAY.isoformat()}",
+                            query_string=_q(s, s["yes"])))
+    assert times.count(">9 h 00<") == 1 and times.count(">9 h 45<") == 1

@@ -18,7 +18,7 @@ from . import audit
 from .booking import normalize_coupon
 from .dbtx import write_transaction
 from .extensions import db
-from .models import Appointment, Location, Service, Status, utcnow
+from .models import Appointment, Location, Service, Slot, Status, utcnow
 from .patients import clean_birth_date
 from .places import free_place
 
@@ -48,6 +48,17 @@ def answers_from(service: Service, args: Mapping[str, Any]) -> dict[str, int]:
 def answers_query(answers: Mapping[str, int]) -> dict[str, int]:
     """The query-string form of the answers, for url_for(**...)."""
     return {f"q{question}": answer for question, answer in answers.items()}
+
+
+def one_per_time(slots: list[Slot]) -> list[Slot]:
+    """A citizen sees each time once, even when several teams work then: the slot with
+    the most places left stands for the others."""
+    best: dict[Any, Slot] = {}
+    for slot in slots:
+        kept = best.get(slot.starts_at)
+        if kept is None or slot.capacity - slot.booked > kept.capacity - kept.booked:
+            best[slot.starts_at] = slot
+    return sorted(best.values(), key=lambda s: (s.starts_at, s.id))
 
 
 def release_hold(appointment: Appointment) -> bool:

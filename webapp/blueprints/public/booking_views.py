@@ -17,6 +17,7 @@ from ...public_booking import (
     answers_from,
     answers_query,
     day_from,
+    one_per_time,
     release_hold,
 )
 from ...public_search import locations_offering
@@ -71,7 +72,8 @@ def times(location_id: int, service_id: int, day: str) -> str | Response | tuple
     chosen = day_from(day)
     if chosen is None:
         abort(404)
-    slots = find_availability(service, place, chosen, online=True, answers=answers)
+    slots = one_per_time(find_availability(service, place, chosen, online=True,
+                                           answers=answers))
     return render_template("public/times.html", location=place, service=service, day=chosen,
                            slots=slots, answers=answers_query(answers))
 
@@ -94,7 +96,7 @@ def take_hold() -> Response | str | tuple[str, int]:
         held = booking.hold(slot, service, language=_language(), eligibility=answers)
     except booking.SlotFull as full:
         return render_template("public/race.html", location=place, service=service,
-                               alternatives=full.alternatives,
+                               alternatives=one_per_time(full.alternatives),
                                answers=answers_query(answers)), 409
     except booking.BookingError as error:
         return render_template("public/step_error.html", location=place, service=service,
