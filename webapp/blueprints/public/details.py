@@ -10,8 +10,15 @@ from werkzeug.wrappers import Response
 from ... import audit, booking
 from ...extensions import db
 from ...models import Appointment, Location, Service, Slot, utcnow
-from ...patients import FIELD_HINTS, FIELD_INPUTS, FIELD_LABELS, SEXES, PatientDataInvalid
-from ...public_booking import answers_query
+from ...patients import (
+    FIELD_HINTS,
+    FIELD_INPUTS,
+    FIELD_LABELS,
+    SEXES,
+    PatientDataInvalid,
+    validate,
+)
+from ...public_booking import answers_query, release_hold
 
 FORM_FIELDS = ("first_name", "last_name", "birth_date", "health_insurance_number", "sex",
                "postal_code", "phone", "comment")
@@ -65,6 +72,10 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     errors = _contact_errors(values, context["rules"])
     patient = {k: values[k] for k in (*FORM_FIELDS, "email", "cell_phone")}
     try:
+        validate(patient, context["rules"])
+    except PatientDataInvalid as invalid:
+        errors = {**invalid.errors, **errors}
+    try:
         if errors:
             raise PatientDataInvalid(errors)
         booked = booking.book(
@@ -80,6 +91,7 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
                                service=context["service"], alternatives=full.alternatives,
                                answers=context["answers"]), 409
     except booking.BookingError as error:
+        release_hold(appointment)  # this person cannot book this time: give the place back
         return render_template("public/step_error.html", location=context["location"],
                                service=context["service"], message=error.message,
                                answers=context["answers"]), 409
