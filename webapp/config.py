@@ -42,6 +42,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Messages are held to this daytime window, in the planner's time zone (hours).
+        "SEND_WINDOW_START": int(os.environ.get("SEND_WINDOW_START", 8)),
+        "SEND_WINDOW_END": int(os.environ.get("SEND_WINDOW_END", 21)),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
