@@ -97,13 +97,15 @@ def edit_save(appointment_id: int) -> Response:
     """Move first (atomic in the engine), then the details; a refusal changes nothing."""
     appointment = appointment_or_403(appointment_id)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
-    try:
-        validate(values, appointment.service.field_rules or {})
+    choice = _move_choice(appointment, request.form)
+    moving = choice is not None and choice.slot is not None and choice.service is not None
+    service = choice.service if moving and choice else appointment.service
+    try:  # the details are checked first, so a move is never left half done
+        validate(values, service.field_rules or {})
     except engine.PatientDataInvalid as error:
         return render_edit(appointment, values, dict(error.errors, form=error.message), 422)
-    choice = _move_choice(appointment, request.form)
     try:
-        if choice is not None and choice.slot is not None and choice.service is not None:
+        if moving and choice is not None and choice.slot is not None:
             engine.move(appointment, choice.slot, service=choice.service, by_user=current_user,
                         override_reason=values.get("override_reason") or None)
         engine.update_details(appointment, values, comment=values.get("comment", ""),
