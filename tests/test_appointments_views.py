@@ -333,3 +333,61 @@ def test_consultation2_sees_only_its_teams(client, auth, world):
                            f"&date={day_of(world)}"))
     assert "Marie Tremblay" not in page
     assert re.search(r"New appointment", page) is None
+
+
+def test_booking_at_a_location_outside_the_roles_scope_is_403(client, world):
+    other = make_location("Pharmacie B", postal_code="G8B 3R1")
+    from webapp.models import User
+    User.by_email("gestion1@test.example").roles[0].location_id = other.id
+    db.session.commit()
+    assert client.get(f"/admin/appointments/book?location={world.location.id}").status_code == 403
+    assert client.post("/admin/appointments/book", data=form(world)).status_code == 403
+    assert count() == 0
+
+
+def test_gestion3_books_on_its_own_team(client, auth, world):
+    client.post("/admin/logout")
+    auth.login(Role.GESTION3)
+    from webapp.models import User
+    User.by_email("gestion3@test.example").teams.append(world.team)
+    db.session.commit()
+    response = client.post("/admin/appointments/book", data=form(world), headers=HX)
+    assert "HX-Redirect" in response.headers and count() == 1
+
+
+def test_modify_error_with_htmx_swaps_the_form(client, world):
+    appointment = book_one(world)
+    response = client.post(f"/admin/appointments/{appointment.id}/edit", headers=HX,
+                           data={**patient_data(), "email": "not-an-email"})
+    assert response.status_code == 200 and "Enter a valid email address" in text(response)
+    assert 'id="edit"' in text(response) and "<html" not in text(response)
+
+
+def test_move_to_a_full_slot_is_refused_and_nothing_moves(client, world):
+    appointment = book_one(world)
+    full = world.slots[2]
+    book_one(world, full, 5)
+    book_one(world, full, 6)
+    response = client.post(f"/admin/appointments/{appointment.id}/edit",
+                           data={**patient_data(), "location": str(world.location.id),
+                                 "date": day_of(world), "slot": str(full.id)})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Appointment, appointment.id).slot_id == world.slots[0].id
+
+
+def test_slot_not_offered_on_get_says_so(client, world):
+    slot = world.slots[0]
+    book_one(world, slot, 1)
+    book_one(world, slot, 2)
+    page = text(client.get(f"/admin/appointments/book?location={world.location.id}"
+                           f"&service={world.service.id}&date={day_of(world)}&slot={slot.id}"))
+    assert "just taken by someone else" in page and 'name="first_name"' not in page
+
+
+def test_qr_svg_has_no_style_attribute():
+    from webapp.coupon_qr import qr_svg
+
+    svg = str(qr_svg("AC3DEF", "QR <code>"))
+    assert svg.startswith("<svg") and "style" not in svg and "<path" in svg
+    assert "QR &lt;code&gt;" in svg

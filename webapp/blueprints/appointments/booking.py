@@ -75,8 +75,9 @@ def book() -> Response:
     choice, first = _choice(request.args)
     errors: dict[str, Any] = {}
     if choice.slot is not None and choice.slot.id not in {s.id for s in choice.slots}:
-        errors["slot"] = engine.SlotPast().message if choice.slot.ends_at <= utcnow() \
-            else engine.SlotFull().message
+        slot = choice.slot
+        errors["slot"] = (engine.SlotPast() if slot.ends_at <= utcnow() else engine.SlotFull()
+                          if slot.booked >= slot.capacity else engine.NotFound()).message
     return render_book(choice, first, patient_values(first.patient if first else None), errors)
 
 
