@@ -391,3 +391,16 @@ def test_qr_svg_has_no_style_attribute():
     svg = str(qr_svg("AC3DEF", "QR <code>"))
     assert svg.startswith("<svg") and "style" not in svg and "<path" in svg
     assert "QR &lt;code&gt;" in svg
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/appointments/?location=99999999999999999999",
+    "/admin/appointments/book?slot=99999999999999999999",
+    "/admin/appointments/book?location=1&service=99999999999999999999",
+    "/admin/appointments/book?from=99999999999999999999",
+    "/admin/appointments/99999999999999999999",
+    "/admin/appointments/99999999999999999999/edit",
+    "/admin/appointments/book?location=%C2%B2",
+])
+def test_huge_or_odd_ids_never_500(client, world, url):
+    assert client.get(url).status_code in (200, 404)

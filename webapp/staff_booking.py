@@ -34,7 +34,7 @@ FIELD_HINTS = {
 
 def parse_int(raw: Any) -> Optional[int]:
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 @dataclass

@@ -9,11 +9,13 @@ from ...extensions import db
 from ...models import Appointment, Location
 from ...permissions import may_see_location, team_scope
 
+MAX_ID = 2**31  # beyond any id; a bigger number would overflow the database's integer
+
 
 def appointment_or_403(appointment_id: int) -> Appointment:
     """An appointment the active role may see: 404 when unknown (or a hold), 403 for
     another location or another team."""
-    appointment = db.session.get(Appointment, appointment_id)
+    appointment = db.session.get(Appointment, appointment_id) if appointment_id < MAX_ID else None
     if appointment is None or appointment.status in ("held", "expired"):
         abort(404)
     if not may_see_location(appointment.location_id):
@@ -30,7 +32,8 @@ def location_from(raw: Optional[str], default: Optional[Location]) -> Location:
         if default is None:
             abort(404)
         return default
-    location = db.session.get(Location, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    ok = raw.isascii() and raw.isdigit() and int(raw) < MAX_ID
+    location = db.session.get(Location, int(raw)) if ok else None
     if location is None:
         abort(404)
     if not may_see_location(location.id):

@@ -19,7 +19,8 @@ from ...roles import Perm
 from ...schedule_calendar import parse_query, services_at
 from ...staff_booking import FIELD_HINTS, FIELD_INPUTS, FIELD_LABELS, shown_fields
 from ...timeutil import local_today, planner_zone
-from ..schedules.access import location_or_403, visible_locations
+from ..schedules.access import visible_locations
+from .access import location_from
 
 bp = Blueprint("appointments", __name__, url_prefix="/admin/appointments")
 
@@ -68,7 +69,7 @@ def index() -> Response:
                                "can_book": can(Perm.APPOINTMENTS_BOOK)}
     if locations:
         query = parse_query(request.args, local_today())
-        location = location_or_403(query.location_id) if query.location_id else locations[0]
+        location = location_from(str(query.location_id or ""), locations[0])
         query.location_id = location.id
         sc = build_slots(query, location, local_today(), team_scope(), utcnow())
         context.update(sc=sc, cal=sc.cal, services=services_at(sc.cal.location_teams))
