@@ -46,7 +46,7 @@ def test_book_confirm_move_and_rebook(page, live_server):
     first_time = page.locator(".coupon-facts dd").nth(6).inner_text()
 
     page.get_by_role("link", name="Modifier").click()
-    page.get_by_role("button", name="Afficher les heures").click()
+    page.get_by_text(re.compile("Changer le service")).wait_for()  # opens on its day's times
     page.locator(".apt-time-list a").nth(1).click()
     page.get_by_text(re.compile("Nouvelle heure")).wait_for()
     page.get_by_role("button", name="Enregistrer").click()
@@ -59,6 +59,8 @@ def test_book_confirm_move_and_rebook(page, live_server):
     page.get_by_label("Service").select_option(index=2)
     page.get_by_label("Date", exact=True).fill(day.isoformat())
     page.get_by_role("button", name="Afficher les heures").click()
+    page.wait_for_url(re.compile(f"date={day.isoformat()}"))
+    page.get_by_role("heading", name=re.compile("Heures disponibles")).wait_for()
     page.locator(".apt-time-list a").first.click()
     page.get_by_label("Prénom").wait_for()
     assert page.get_by_label(re.compile(r"^Nom\W*$")).input_value() == "Dufour"
