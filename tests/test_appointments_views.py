@@ -404,3 +404,17 @@ def test_qr_svg_has_no_style_attribute():
 ])
 def test_huge_or_odd_ids_never_500(client, world, url):
     assert client.get(url).status_code in (200, 404)
+
+
+def test_calendar_slot_link_then_service_choice_keeps_the_time(client, world):
+    slot = world.slots[1]
+    page = text(client.get(f"/admin/appointments/book?location={world.location.id}"
+                           f"&date={day_of(world)}&slot={slot.id}"))
+    assert f'name="slot" value="{slot.id}"' in page  # kept while the service is chosen
+    page = text(client.get(f"/admin/appointments/book?location={world.location.id}"
+                           f"&date={day_of(world)}&slot={slot.id}&service={world.service.id}"))
+    assert 'name="first_name"' in page
+    other_day = (local_today() + timedelta(days=5)).isoformat()
+    page = text(client.get(f"/admin/appointments/book?location={world.location.id}"
+                           f"&date={other_day}&slot={slot.id}&service={world.service.id}"))
+    assert 'name="first_name"' not in page and "just taken" not in page

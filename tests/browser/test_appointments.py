@@ -67,3 +67,18 @@ def test_book_confirm_move_and_rebook(page, live_server):
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
     assert page.locator(".coupon-number").inner_text().strip() != coupon
+
+
+def test_bubble_on_hover_and_focus(page, live_server):
+    sign_in(page, live_server, "gestion1")
+    page.goto(f"{live_server}/admin/appointments/?location=1&view=week&date={open_day()}")
+    chip = page.locator(".apt-chip").first
+    bubble = chip.locator(".apt-bubble")
+    assert not bubble.is_visible()
+    chip.hover()
+    bubble.wait_for(state="visible")
+    assert re.search(r"\d\d:\d\d – \d\d:\d\d", bubble.inner_text())
+    assert "Service" in bubble.inner_text() and "Lieu" in bubble.inner_text()
+    page.mouse.move(0, 0)
+    chip.focus()
+    bubble.wait_for(state="visible")

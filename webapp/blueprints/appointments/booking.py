@@ -25,7 +25,7 @@ from ...staff_booking import (
 from ...timeutil import local_today
 from ..schedules.access import visible_locations
 from .access import appointment_or_403, location_from
-from .views import bp
+from .views import bp, localdate
 
 
 def _choice(values: Any) -> tuple[Choice, Optional[Appointment]]:
@@ -74,6 +74,8 @@ def book() -> Response:
         return page_or_fragment("appointments/book.html", "appointments/_book.html", choice=None)
     choice, first = _choice(request.args)
     errors: dict[str, Any] = {}
+    if choice.slot is not None and localdate(choice.slot.starts_at) != choice.day.isoformat():
+        choice.slot = None  # another date was chosen since: pick a time again
     if choice.slot is not None and choice.slot.id not in {s.id for s in choice.slots}:
         slot = choice.slot
         errors["slot"] = (engine.SlotPast() if slot.ends_at <= utcnow() else engine.SlotFull()
