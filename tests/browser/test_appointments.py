@@ -43,6 +43,11 @@ def test_book_confirm_move_and_rebook(page, live_server):
     assert page.locator(".coupon-qr svg.qr").is_visible()
     assert page.get_by_text("rosalie@example.org").first.is_visible()  # the outbox row
     coupon = page.locator(".coupon-number").inner_text().strip()
+    page.emulate_media(media="print")  # the printed coupon: no menus, no buttons, the QR code
+    assert not page.locator(".sidemenu").is_visible()
+    assert not page.locator(".apt-options").is_visible()
+    assert page.locator(".coupon-qr svg.qr").is_visible()
+    page.emulate_media(media="screen")
     first_time = page.locator(".coupon-facts dd").nth(6).inner_text()
 
     page.get_by_role("link", name="Modifier").click()
