@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .demo_appointments import add_demo_appointments
 from .demo_config import add_demo_configuration
 from .demo_resources import add_demo_resources
 from .demo_schedules import add_demo_schedules
@@ -103,4 +104,5 @@ def create_demo(password: str) -> list[tuple[str, str]]:
     made += add_demo_resources(password)
     db.session.commit()
     add_demo_schedules()
+    add_demo_appointments()
     return made

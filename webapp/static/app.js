@@ -207,3 +207,29 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// === Appointments (APT-2, APT-3) ===
+// Typing an email or a cell phone ticks "send the coupon" by that channel, once: staff may
+// untick it afterwards. Without this script the server ticks it when the field is filled.
+// A "Print the coupon" button prints the page (the print stylesheet keeps the coupon only).
+(function () {
+  document.addEventListener("input", function (event) {
+    var source = event.target.getAttribute && event.target.getAttribute("data-coupon-source");
+    if (!source) { return; }
+    var form = event.target.form;
+    var box = form && form.querySelector('[data-coupon-channel="' + source + '"]');
+    if (!box) { return; }
+    var filled = event.target.value.trim() !== "";
+    if (filled && !event.target.dataset.ticked) {
+      box.checked = true;
+      event.target.dataset.ticked = "1";
+    } else if (!filled) {
+      box.checked = false;
+      delete event.target.dataset.ticked;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
+})();

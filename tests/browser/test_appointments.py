@@ -1,0 +1,89 @@
+"""Appointments in a real browser, as Management #1: book, see the coupon with its QR code,
+move the appointment to another time, then book again for the same patient."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+TODAY = datetime.now(ZoneInfo("America/Toronto")).date()
+
+
+def open_day():
+    day = TODAY + timedelta(days=3)
+    return day + timedelta(days=1) if day.weekday() == 6 else day
+
+
+def test_book_confirm_move_and_rebook(page, live_server):
+    sign_in(page, live_server, "gestion1")
+    day = open_day()
+    page.goto(f"{live_server}/admin/appointments/book?location=1&date={day}")
+    page.get_by_label("Service").select_option(index=1)
+    page.get_by_role("button", name="Afficher les heures").click()
+    times = page.locator(".apt-time-list a")
+    times.first.wait_for()
+    assert "service=" in page.url  # the step is in the URL: reload and back keep it
+    times.first.click()
+    page.get_by_label("Prénom").wait_for()
+    page.get_by_label("Prénom").fill("Rosalie")
+    page.get_by_label(re.compile(r"^Nom\W*$")).fill("Dufour")
+    page.get_by_label("Date de naissance").fill("1961-04-09")
+    email_box = page.get_by_label("par courriel")
+    assert not email_box.is_checked()
+    page.get_by_role("textbox", name="Courriel").fill("rosalie@example.org")
+    assert email_box.is_checked()  # typing an email ticks "send the coupon"
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
+    assert page.locator(".coupon-qr svg.qr").is_visible()
+    assert page.get_by_text("rosalie@example.org").first.is_visible()  # the outbox row
+    coupon = page.locator(".coupon-number").inner_text().strip()
+    page.emulate_media(media="print")  # the printed coupon: no menus, no buttons, the QR code
+    assert not page.locator(".sidemenu").is_visible()
+    assert not page.locator(".apt-options").is_visible()
+    assert page.locator(".coupon-qr svg.qr").is_visible()
+    page.emulate_media(media="screen")
+    first_time = page.locator(".coupon-facts dd").nth(6).inner_text()
+
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_text(re.compile("Changer le service")).wait_for()  # opens on its day's times
+    page.locator(".apt-time-list a").nth(1).click()
+    page.get_by_text(re.compile("Nouvelle heure")).wait_for()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
+    assert page.locator(".coupon-number").inner_text().strip() == coupon
+    assert page.locator(".coupon-facts dd").nth(6).inner_text() != first_time
+
+    page.get_by_role("link", name=re.compile("Ajouter un nouveau rendez-vous")).click()
+    page.get_by_text(re.compile("Nouveau rendez-vous pour Rosalie Dufour")).wait_for()
+    page.get_by_label("Service").select_option(index=2)
+    page.get_by_label("Date", exact=True).fill(day.isoformat())
+    page.get_by_role("button", name="Afficher les heures").click()
+    page.wait_for_url(re.compile(f"date={day.isoformat()}"))
+    page.get_by_role("heading", name=re.compile("Heures disponibles")).wait_for()
+    page.locator(".apt-time-list a").first.click()
+    page.get_by_label("Prénom").wait_for()
+    assert page.get_by_label(re.compile(r"^Nom\W*$")).input_value() == "Dufour"
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
+    assert page.locator(".coupon-number").inner_text().strip() != coupon
+
+
+def test_bubble_on_hover_and_focus(page, live_server):
+    sign_in(page, live_server, "gestion1")
+    page.goto(f"{live_server}/admin/appointments/?location=1&view=week&date={open_day()}")
+    chip = page.locator(".apt-chip").first
+    bubble = chip.locator(".apt-bubble")
+    assert not bubble.is_visible()
+    chip.hover()
+    bubble.wait_for(state="visible")
+    assert re.search(r"\d\d:\d\d – \d\d:\d\d", bubble.inner_text())
+    assert "Service" in bubble.inner_text() and "Lieu" in bubble.inner_text()
+    page.mouse.move(0, 0)
+    chip.focus()
+    bubble.wait_for(state="visible")
