@@ -14,16 +14,11 @@ from sqlalchemy import select
 from .availability import find_availability
 from .extensions import db
 from .models import PATIENT_FIELDS, Appointment, Location, Patient, Service, Slot, Team
+from .patients import FIELD_LABELS  # noqa: F401  (the staff form's labels, one list)
 from .schedule_calendar import parse_day, services_at
 from .schedules import teams_at
 from .timeutil import planner_zone
 
-FIELD_LABELS = {
-    "first_name": _l("First name"), "last_name": _l("Last name"), "birth_date": _l("Birth date"),
-    "health_insurance_number": _l("Health insurance number"), "sex": _l("Sex"),
-    "email": _l("Email"), "cell_phone": _l("Cell phone"), "phone": _l("Phone"),
-    "postal_code": _l("Postal code"), "language": _l("Language"), "comment": _l("Comment"),
-}
 FIELD_INPUTS = {"birth_date": "date", "email": "email", "cell_phone": "tel", "phone": "tel"}
 FIELD_HINTS = {
     "birth_date": _l("YYYY-MM-DD, for example 1965-12-12."),
