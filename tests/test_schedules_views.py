@@ -466,3 +466,11 @@ def test_deleting_from_an_older_copy_says_it_changed(client, world):
                            data={"version": "1", "choice": "cancel"})
     assert "changed meanwhile" in text(response) and count_blocks() == 1
     assert 'name="version" type="hidden" value="2"' in text(response)
+
+
+def test_absurd_location_ids_are_404_not_500(client, auth):
+    from webapp.roles import Role
+
+    auth.login(Role.GESTION1)
+    for raw in ("99999999999999999999", "9223372036854775808"):
+        assert client.get(f"/admin/schedules/?location={raw}").status_code < 500

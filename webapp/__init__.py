@@ -44,6 +44,18 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     login_manager.init_app(app)
     web.init_app(app)
 
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        """An id in a URL beyond what the databases hold is simply not found (404, never a
+        500 from an integer overflow)."""
+
+        def __init__(self, map: object, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.url_map.converters["int"] = BoundedInt
+
     from .blueprints import register_all
     from .cli import register_cli
 

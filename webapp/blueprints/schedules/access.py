@@ -23,7 +23,9 @@ def visible_locations() -> list[Location]:
 
 def location_or_403(location_id: Optional[int]) -> Location:
     """The location asked for: 404 when unknown, 403 outside the role's scope."""
-    location = db.session.get(Location, location_id) if location_id else None
+    # Ids beyond a 32-bit integer exist nowhere (and overflow some databases): unknown.
+    bounded = location_id if location_id and 0 < location_id < 2**31 else None
+    location = db.session.get(Location, bounded) if bounded else None
     if location is None:
         abort(404)
     if not may_see_location(location.id):
