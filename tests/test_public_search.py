@@ -92,3 +92,22 @@ def test_text_fields_are_escaped(client):
     db.session.commit()
     page = client.get(f"/location/{alma.id}/{service.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_only_open_future_places_count_as_availability(client):
+    from datetime import date, timedelta
+
+    from .factories import make_block
+
+    service, alma, montreal, elsewhere = _setup()
+    db.session.get(Organization, 1).online_booking_open = True
+    from webapp.models import Team
+
+    team = db.session.scalar(db.select(Team).where(Team.name == "A"))
+    make_block(alma, team, [service], date.today() + timedelta(days=2), online_open=False)
+    make_block(montreal, team, [service], date.today() + timedelta(days=2))
+    page = client.get("/find", query_string={"service": service.id, "postal_code": "G8B 1M4"}
+                      ).get_data(as_text=True)
+    alma_part = page[page.index("Pharmacie Alma"):page.index("Pharmacie Montréal")]
+    assert "Revenez demain." in alma_part  # locked online: no availability for citizens
+    assert "Prendre rendez-vous à Pharmacie Montréal" in html.unescape(page)

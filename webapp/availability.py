@@ -97,6 +97,8 @@ def _statement(kind: str, online: bool, by_location: bool, by_day: bool = False)
         return select(Slot).where(where).order_by(Slot.starts_at, Slot.id)
     if kind == "days":
         return select(Slot.day).where(where).distinct().order_by(Slot.day)
+    if kind == "locations":
+        return select(Slot.location_id).where(where).distinct()
     other = and_(where, Slot.id != bindparam("p_slot"))
     if kind == "after":
         return (select(Slot).where(other, Slot.starts_at >= bindparam("p_at", type_=_TS))
@@ -172,6 +174,15 @@ def available_days(service: Service, location: Optional[Location] = None, *, onl
         return []
     query = _statement("days", online, location is not None)
     return list(db.session.scalars(_restricted(query, answers), params))
+
+
+def locations_with_availability(service: Service, *, online: bool,
+                                now: Optional[datetime] = None) -> set[int]:
+    """Ids of the locations that still have places for this service (PUB-1 results)."""
+    params = _params(service, online=online, now=now)
+    if params is None:
+        return set()
+    return set(db.session.scalars(_statement("locations", online, False), params))
 
 
 def nearest_alternatives(slot: Slot, service: Service, n: int = 5, *, online: bool,

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Optional
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from . import associations
+from .availability import locations_with_availability
 from .extensions import db
 from .geo import Area, area_for, distance_km, normalize_postal_code
-from .models import Location, Organization, ScheduleBlock, Service, Slot, block_service, utcnow
+from .models import Location, Service
 
 
 class SearchError(ValueError):
@@ -46,19 +46,8 @@ def locations_offering(service: Service) -> list[Location]:
 
 
 def locations_with_open_availability(service: Service) -> set[int]:
-    """Ids of the locations with at least one open, future slot with a place for this service."""
-    org = db.session.get(Organization, 1)
-    if org is None or not org.online_booking_open:
-        return set()
-    now = utcnow()
-    offered = exists().where(block_service.c.block_id == Slot.block_id,
-                             block_service.c.service_id == service.id)
-    rows = db.session.execute(
-        select(Slot.location_id).distinct()
-        .join(ScheduleBlock, ScheduleBlock.id == Slot.block_id)
-        .where(Slot.online_open, Slot.booked < Slot.capacity, Slot.starts_at > now,
-               Slot.starts_at <= now + timedelta(days=service.horizon_days), offered))
-    return {row[0] for row in rows}
+    """Ids of the locations a citizen can book this service at now (the engine's rules)."""
+    return locations_with_availability(service, online=True)
 
 
 def parse_area(postal_code: str) -> Area:
