@@ -46,14 +46,19 @@ def test_drag_to_create_then_edit_then_lock_a_block(page, live_server):
     assert not dialog.is_visible()
     assert "4/4" in block.inner_text()
     assert page.get_by_text("Plage horaire enregistrée : 4 rendez-vous.").is_visible()
+    page.wait_for_load_state("networkidle")  # the calendar's refresh after the save is done
 
     block.locator(".blk-time").dblclick()
     dialog.get_by_role("heading", name=re.compile("Édition d'une plage horaire")).wait_for()
+    page.wait_for_load_state("networkidle")
     per_slot = dialog.get_by_label("Nombre de rendez-vous par plage")
     per_slot.wait_for()
     per_slot.fill("3")
+    per_slot.press("Tab")  # a change event too, as a person leaving the field
     dialog.get_by_text("12 rendez-vous", exact=True).wait_for()  # the live calculator
-    dialog.get_by_label("Heure de fin").fill("10:30")
+    end = dialog.get_by_label("Heure de fin")
+    end.fill("10:30")
+    end.press("Tab")
     dialog.get_by_text("18 rendez-vous", exact=True).wait_for()
     dialog.get_by_role("button", name="Enregistrer").click()
     block = page.locator(".cal-block", has_text="09:00 – 10:30")
