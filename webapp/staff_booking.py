@@ -42,6 +42,7 @@ class Choice:
     slot: Optional[Slot] = None
     services: list[Service] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
+    team_names: dict[int, str] = field(default_factory=dict)  # shown when several teams work
     errors: dict[str, Any] = field(default_factory=dict)
     note: Optional[Any] = None  # why the date was chosen (second dose)
 
@@ -55,14 +56,12 @@ class Choice:
         return {k: v for k, v in args.items() if v is not None}
 
 
-def offered_services(location: Location, team_scope: Optional[set[int]]) -> list[Service]:
-    return services_at(teams_at(location, team_scope))
-
-
 def read_choice(values: Any, location: Location, today: date,
                 team_scope: Optional[set[int]], now: Any) -> Choice:
     """Read service, date and slot. Unknown ids are errors for the view to answer 404."""
-    choice = Choice(location=location, services=offered_services(location, team_scope))
+    teams = teams_at(location, team_scope)
+    choice = Choice(location=location, services=services_at(teams),
+                    team_names={t.id: t.name for t in teams} if len(teams) > 1 else {})
     raw_day = values.get("date", "")
     choice.day = parse_day(raw_day) if raw_day else today
     if choice.day is None:
