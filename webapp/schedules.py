@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit
+from .associations import has_location, has_service
 from .extensions import db
 from .models import (
     Appointment,
@@ -92,14 +93,10 @@ class BlockData:
 
 # --- Associations -------------------------------------------------------------------
 
-def _team_at(team: Team, location: Location) -> bool:
-    return team.all_locations or any(loc.id == location.id for loc in team.locations)
-
-
 def _team_offers(team: Team, location: Location, service: Service) -> bool:
-    """A team serves a service at a location only when associated with both."""
-    offers = team.all_services or any(s.id == service.id for s in team.services)
-    return offers and _team_at(team, location)
+    """A team serves a service at a location only when associated with both (whether the
+    team, location or service is active is checked by the callers that care)."""
+    return has_service(team, service) and has_location(team, location)
 
 
 def teams_at(location: Location, team_ids: Optional[set[int]] = None) -> list[Team]:
@@ -165,7 +162,7 @@ def _team_errors(data: BlockData) -> dict[str, str]:
         return {"team": _("You may only manage the time blocks of your own teams.")}
     if not team.active:
         return {"team": _("Team %(team)s is inactive.", team=team.name)}
-    if not _team_at(team, data.location):
+    if not has_location(team, data.location):
         return {"team": _("Team %(team)s is not associated with %(location)s.",
                           team=team.name, location=_name(data.location))}
     return {}

@@ -85,11 +85,6 @@ def slot_in_scope(slot: Slot, location: Location, team_scope: Optional[set[int]]
     return slot.location_id == location.id and (team_scope is None or slot.team_id in team_scope)
 
 
-def local_time(slot_or_appointment: Any) -> str:
-    moment = slot_or_appointment.starts_at.astimezone(planner_zone())
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
 def shown_fields(service: Service) -> list[tuple[str, str]]:
     """(field, rule) of the patient fields the service asks, comment apart."""
     rules = service.field_rules or {}

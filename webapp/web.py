@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import dbtx
+from .confirmations import format_time
 from .extensions import db, login_manager, scheduler
 from .models import Organization, User
 from .permissions import active_role, can
@@ -146,10 +147,7 @@ def _template_context() -> dict[str, Any]:
 
 def _local_time(moment: Any) -> str:
     """12 h 45 in French, 12:45 in English, in the planner's time zone."""
-    local = moment.astimezone(planner_zone())
-    if is_english():
-        return f"{local.hour}:{local.minute:02d}"
-    return f"{local.hour} h {local.minute:02d}"
+    return format_time(moment, "en" if is_english() else "fr_CA")
 
 
 def _security_headers(response: Any) -> Any:
