@@ -69,8 +69,8 @@ def _history(db: Any, location: Any, team: Any, service: Any) -> None:
     the query planner works on tables of a realistic size, with statistics)."""
     from sqlalchemy import insert, select
 
+    from webapp.booking.seats import COUPON_ALPHABET
     from webapp.models import Appointment, Patient
-    from webapp.places import COUPON_ALPHABET
     from webapp.timeutil import local_today
 
     for d in range(1, HISTORY_DAYS + 1):
@@ -106,9 +106,9 @@ def prepare_database(url: str) -> tuple[list[int], int]:
     from sqlalchemy import text
 
     from webapp import create_app
-    from webapp.demo import ensure_organization
     from webapp.extensions import db
     from webapp.models import Location, Service, Team
+    from webapp.organization import ensure_organization
     from webapp.timeutil import local_today
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",

@@ -18,9 +18,9 @@ from flask import request
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from webapp import booking, create_app  # noqa: E402
+from webapp.booking.patients import PatientDataInvalid  # noqa: E402
 from webapp.extensions import csrf  # noqa: E402
 from webapp.models import utcnow  # noqa: E402
-from webapp.patients import PatientDataInvalid  # noqa: E402
 
 app = create_app()
 

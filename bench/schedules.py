@@ -25,11 +25,11 @@ from sqlalchemy import event, insert
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
 from webapp import create_app  # noqa: E402
-from webapp.demo import ensure_organization  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.models import Location, RoleAssignment, ScheduleBlock, Service, Slot, Team, User  # noqa: E402
 from webapp.models import block_service as block_service_table  # noqa: E402
-from webapp.slots import slot_starts  # noqa: E402
+from webapp.organization import ensure_organization  # noqa: E402
+from webapp.scheduling.slots import slot_starts  # noqa: E402
 from webapp.timeutil import local_today, planner_zone  # noqa: E402
 
 LOCATIONS, TEAMS, PER_SLOT = 10, 3, 5  # 3 teams x 32 slots x 5 = 480 appointments a day

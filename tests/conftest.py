@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from webapp import create_app
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import User
-from webapp.roles import Role
 
 from .factories import PASSWORD, make_user
 
@@ -40,7 +40,7 @@ def make_app(tmp_path: Any, **config: Any) -> Flask:
     app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
     with app.app_context():
         db.create_all()
-        from webapp.demo import ensure_organization
+        from webapp.organization import ensure_organization
 
         ensure_organization()
         db.session.commit()

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Location, RoleAssignment, Service, Team, User
-from webapp.roles import Role
 
 PASSWORD = "Correct-Horse-42!"
 

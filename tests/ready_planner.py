@@ -1,9 +1,9 @@
 """A planner whose configuration passes every required item of the checklist."""
 from __future__ import annotations
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import CommunicationSetting, Organization
-from webapp.roles import Role
 
 from .factories import make_location, make_service, make_team, make_user
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from webapp.extensions import db
 from webapp.models import Appointment, Location, Patient, ScheduleBlock, Service, Slot, Team
-from webapp.schedules import BlockData, create_block
+from webapp.scheduling.blocks import BlockData, create_block
 
 from .factories import make_location, make_service, make_team
 

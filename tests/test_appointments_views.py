@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp import booking as engine
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Appointment, AuditLog, Message, Slot, Status
-from webapp.roles import Role
 from webapp.timeutil import local_today
 
 from .booking_world import make_world
@@ -386,7 +386,7 @@ def test_slot_not_offered_on_get_says_so(client, world):
 
 
 def test_qr_svg_has_no_style_attribute():
-    from webapp.coupon_qr import qr_svg
+    from webapp.booking.coupon_qr import qr_svg
 
     svg = str(qr_svg("AC3DEF", "QR <code>"))
     assert svg.startswith("<svg") and "style" not in svg and "<path" in svg

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from webapp import associations
-from webapp.associations import AssociationError, set_association
 from webapp.extensions import db
 from webapp.models import EligibilityAnswer, EligibilityQuestion
+from webapp.organization import associations
+from webapp.organization.associations import AssociationError, set_association
 
 from .factories import make_location, make_service, make_team
 

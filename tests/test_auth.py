@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import AuditLog, Message, User
-from webapp.roles import Role
 
 from .conftest import PASSWORD, make_user
 

@@ -7,7 +7,8 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, func, select
 
-from webapp import booking, places
+from webapp import booking
+from webapp.accounts.roles import Role
 from webapp.booking import (
     ConsentMissing,
     DuplicatePerson,
@@ -20,7 +21,10 @@ from webapp.booking import (
     SlotLocked,
     SlotPast,
     TeamNotAssociated,
+    engine,
+    seats,
 )
+from webapp.booking.patients import PatientDataInvalid
 from webapp.extensions import db
 from webapp.models import (
     Appointment,
@@ -33,8 +37,6 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.patients import PatientDataInvalid
-from webapp.roles import Role
 from webapp.timeutil import local_today
 
 from .booking_world import assert_consistent, make_world
@@ -69,7 +71,7 @@ def test_booking_takes_a_place_and_records_everything(world, staff):
                                comment="Bras gauche")
     assert appointment.status == Status.BOOKED
     assert len(appointment.coupon) == 6
-    assert set(appointment.coupon) <= set(places.COUPON_ALPHABET)
+    assert set(appointment.coupon) <= set(seats.COUPON_ALPHABET)
     assert not set(appointment.coupon) & set("0O1IL")
     assert len(appointment.token) >= 22
     assert appointment.starts_at == slot.starts_at
@@ -149,8 +151,8 @@ def test_write_transaction_begins_immediate_on_sqlite(world):
 def test_coupon_collision_gets_another_coupon(world, monkeypatch):
     first = book(world.slots[0], world.service, 0)
     coupons = iter([first.coupon, "ACDEFH"])
-    monkeypatch.setattr(places, "new_coupon", lambda: next(coupons))
-    monkeypatch.setattr(booking, "new_coupon", places.new_coupon)
+    monkeypatch.setattr(seats, "new_coupon", lambda: next(coupons))
+    monkeypatch.setattr(engine, "new_coupon", seats.new_coupon)
     second = book(world.slots[1], world.service, 1)
     assert second.coupon == "ACDEFH"
     assert_consistent()

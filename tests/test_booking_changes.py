@@ -15,6 +15,7 @@ from webapp.booking import (
     NotModifiable,
     SlotFull,
     SlotPast,
+    engine,
 )
 from webapp.dbtx import write_transaction
 from webapp.extensions import db
@@ -265,7 +266,7 @@ def test_the_scheduler_releases_lapsed_holds(app):
 def test_coupon_collision_retries_in_a_new_transaction(world, monkeypatch):
     first = book(world.slots[0], world.service, 0)
     coupons = iter([first.coupon, first.coupon, "ACDEFH"])
-    monkeypatch.setattr(booking, "new_coupon", lambda: next(coupons))
+    monkeypatch.setattr(engine, "new_coupon", lambda: next(coupons))
     second = book(world.slots[1], world.service, 1)
     assert second.coupon == "ACDEFH"
     assert_consistent()

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from webapp import checklist
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import CommunicationSetting, EligibilityAnswer, EligibilityQuestion
-from webapp.roles import Role
+from webapp.organization import checklist
 
 from .factories import make_location, make_team, make_user
 from .ready_planner import make_ready_planner

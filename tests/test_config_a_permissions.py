@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import EligibilityAnswer, EligibilityQuestion, Organization, Service
-from webapp.roles import Role
 
 from .config_a_helpers import location_data, public_page_data, service_data
 from .factories import make_location, make_service

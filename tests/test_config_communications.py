@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
+from webapp.messaging.timing import send_hour, timing_hint
 from webapp.models import CommunicationSetting
-from webapp.roles import Role
-from webapp.send_timing import send_hour, timing_hint
 
 from .config_a_helpers import HX, audit_entries, text
 

@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
+from webapp.accounts.roles import Role
 from webapp.models import User
-from webapp.roles import Role
 
 from .config_a_helpers import location_data, public_page_data, service_data
 from .factories import make_service, make_user

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.geo import area_for
 from webapp.models import Location
-from webapp.roles import Role
 
 from .config_a_helpers import HX, audit_entries, location_data, text
 from .factories import make_location

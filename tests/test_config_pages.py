@@ -8,9 +8,9 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import AuditLog, Service
-from webapp.roles import Role
 
 from .config_a_helpers import location_data, service_data
 from .factories import make_location, make_team, make_user

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import EligibilityAnswer, EligibilityQuestion, Service, Team, User
-from webapp.roles import Role
 
 from .factories import make_location, make_service, make_team, make_user
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Organization
-from webapp.roles import Role
 
 from .config_a_helpers import HX, PDF, PNG, audit_entries, public_page_data, text, upload
 

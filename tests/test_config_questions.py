@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import EligibilityAnswer, EligibilityQuestion
-from webapp.roles import Role
 
 from .config_a_helpers import HX, audit_entries, text
 from .factories import make_service, make_team

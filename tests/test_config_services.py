@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Service
-from webapp.roles import Role
 
 from .config_a_helpers import HX, PDF, PNG, audit_entries, service_data, text, upload
 from .factories import make_service

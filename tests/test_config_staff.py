@@ -7,9 +7,9 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import AuditLog, Message, RoleAssignment, User
-from webapp.roles import Role
 
 from .factories import PASSWORD, make_location, make_team, make_user
 

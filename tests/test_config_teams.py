@@ -6,9 +6,9 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import AuditLog, EligibilityAnswer, EligibilityQuestion, Team
-from webapp.roles import Role
 
 from .factories import make_location, make_service, make_team
 

@@ -5,11 +5,12 @@ import re
 
 from sqlalchemy import select
 
-from webapp import checklist, create_app, uploads
+from webapp import create_app
 from webapp.demo import create_demo
-from webapp.demo_documents import sheet_pdf
+from webapp.demo.documents import sheet_pdf
 from webapp.extensions import db
 from webapp.models import CommunicationSetting, Location, Organization, Service
+from webapp.organization import checklist, uploads
 
 
 def test_demo_configuration(tmp_path):

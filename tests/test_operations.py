@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp import create_app
+from webapp.accounts.roles import Role
 from webapp.config import ConfigError
 from webapp.extensions import db
 from webapp.models import Location, RoleAssignment, User
-from webapp.roles import Role
 
 
 def test_healthz(client):

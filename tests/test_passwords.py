@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from webapp.accounts.passwords import unmet_rules
 from webapp.geo import area_for, distance_km, normalize_postal_code
-from webapp.passwords import unmet_rules
 
 
 def test_demo_password_is_accepted(app):

@@ -8,9 +8,9 @@ from flask_babel import force_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp import patients
+from webapp.booking import patients
+from webapp.booking.patients import FieldError, PatientDataInvalid, validate
 from webapp.models.organization import default_field_rules
-from webapp.patients import FieldError, PatientDataInvalid, validate
 
 TODAY = date(2026, 3, 1)
 RULES = default_field_rules()

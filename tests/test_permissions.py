@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from webapp.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from webapp.extensions import db
 from webapp.models import RoleAssignment, User
-from webapp.roles import ROLE_PERMISSIONS, Perm, Role
 
 from .conftest import PASSWORD
 

@@ -1,4 +1,4 @@
-"""Cloning a day's remaining availability (webapp/schedule_clone.py, guide §3.3)."""
+"""Cloning a day's remaining availability (webapp/scheduling/cloning.py, guide §3.3)."""
 from __future__ import annotations
 
 import time as clock
@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import AuditLog, ScheduleBlock, Slot
-from webapp.schedule_clone import clone_day
-from webapp.schedules import BlockInvalid
+from webapp.scheduling.blocks import BlockInvalid
+from webapp.scheduling.cloning import clone_day
 
 from .schedule_factories import book, make_block, make_world, slots_of
 

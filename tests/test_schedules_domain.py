@@ -1,4 +1,4 @@
-"""Time blocks in the domain (webapp/schedules.py): checks, slots, edits under bookings."""
+"""Time blocks in the domain (webapp/scheduling/blocks.py): checks, slots, edits under bookings."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Appointment, AuditLog, Message, ScheduleBlock, Slot
-from webapp.schedules import (
+from webapp.scheduling.blocks import (
     BlockData,
     BlockHasBookings,
     BlockInvalid,

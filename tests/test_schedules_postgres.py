@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 from flask_babel import force_locale
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import ScheduleBlock
-from webapp.roles import Role
-from webapp.schedule_clone import clone_day
-from webapp.schedules import ScheduleError, StaleBlock, delete_block, update_block
+from webapp.scheduling.blocks import ScheduleError, StaleBlock, delete_block, update_block
+from webapp.scheduling.cloning import clone_day
 
 from .conftest import make_app
 from .factories import PASSWORD, make_user

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import User
-from webapp.roles import Role
 
 from .schedule_factories import make_block, make_world, slots_of
 

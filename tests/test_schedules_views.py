@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Appointment, ScheduleBlock, Slot
-from webapp.roles import Role
 
 from .schedule_factories import book, make_block, make_world, slots_of
 
@@ -469,7 +469,7 @@ def test_deleting_from_an_older_copy_says_it_changed(client, world):
 
 
 def test_absurd_location_ids_are_404_not_500(client, auth):
-    from webapp.roles import Role
+    from webapp.accounts.roles import Role
 
     auth.login(Role.GESTION1)
     for raw in ("99999999999999999999", "9223372036854775808"):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
+from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Organization, User
-from webapp.roles import Role
 
 from .conftest import PASSWORD, make_app, make_user
 

@@ -1,4 +1,4 @@
-"""Slot arithmetic (webapp/slots.py): counts, contiguity, and the days the clocks change."""
+"""Slot arithmetic (webapp/scheduling/slots.py): counts, contiguity, and the days the clocks change."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp.slots import (
+from webapp.scheduling.slots import (
     capacity,
     local_clock,
     minutes_of,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp import uploads
+from webapp.organization import uploads
 
 from .config_a_helpers import PDF, PNG
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.roles import Role
+from webapp.accounts.roles import Role
 
 HUGE = "99999999999999999999"
 

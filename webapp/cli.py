@@ -5,12 +5,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from .demo import DemoRefused, create_demo
+from .accounts.passwords import unmet_rules
+from .accounts.roles import MAX_PILOTS, Role
 from .extensions import db
 from .messaging import dispatch_due
 from .models import Message, RoleAssignment, User
-from .passwords import unmet_rules
-from .roles import MAX_PILOTS, Role
 
 
 def register_cli(app: Flask) -> None:
@@ -19,6 +18,8 @@ def register_cli(app: Flask) -> None:
                   help="Do nothing (and succeed) when the database already holds data.")
     def demo_data(if_empty: bool) -> None:
         """Fill an empty database with a demo planner and print its accounts."""
+        from .demo import DemoRefused, create_demo  # the demo is not part of the running planner
+
         password = str(current_app.config["DEMO_PASSWORD"])
         try:
             accounts = create_demo(password)
@@ -49,7 +50,7 @@ def register_cli(app: Flask) -> None:
             .where(RoleAssignment.role == Role.PILOTE.value))
         if pilots and pilots >= MAX_PILOTS:
             raise click.ClickException(f"At most {MAX_PILOTS} accounts may hold the Pilot role.")
-        from .demo import ensure_organization
+        from .organization import ensure_organization
 
         ensure_organization()
         user = User(email=email, first_name=first_name, last_name=last_name)

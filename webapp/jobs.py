@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .booking.holds import release_expired_holds
 from .extensions import db, scheduler
-from .holds import release_expired_holds
 from .messaging import dispatch_due
 
 

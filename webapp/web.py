@@ -7,22 +7,20 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import dbtx
-from .confirmations import format_time
+from . import dbtx, formatting
+from .accounts.permissions import active_role, can
+from .accounts.roles import ROLE_LABELS, Perm, Role
+from .booking.confirmations import format_time
 from .extensions import db, login_manager, scheduler
-from .models import Organization, User
-from .permissions import active_role, can
-from .roles import ROLE_LABELS, Perm, Role
-from .timeutil import local_today, planner_zone
+from .models import Organization, User, utcnow
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -145,7 +143,7 @@ def _template_context() -> dict[str, Any]:
     }
 
 
-def _local_time(moment: Any) -> str:
+def local_time_of_day(moment: Any) -> str:
     """12 h 45 in French, 12:45 in English, in the planner's time zone."""
     return format_time(moment, "en" if is_english() else "fr_CA")
 
@@ -231,13 +229,8 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
     app.register_error_handler(Exception, _unexpected)
-    app.jinja_env.globals["today"] = local_today
-    app.jinja_env.filters["hm"] = _local_time
-    app.jinja_env.filters["longdate"] = lambda day: format_date(day, "full")
-    app.jinja_env.filters["isodate"] = lambda moment: moment.astimezone(planner_zone()).date()
-    app.jinja_env.globals["url_if_exists"] = url_if_exists
-    app.jinja_env.globals["nl2br"] = lambda text: Markup("<br>").join(
-        (text or "").splitlines())
+    formatting.register(app)
+    app.jinja_env.globals.update(url_if_exists=url_if_exists, now_utc=utcnow)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from webapp import checklist, create_app
+from webapp import create_app
 from webapp.demo import create_demo
 from webapp.extensions import db
 from webapp.models import Team, User
+from webapp.organization import checklist
 
 from .conftest import DEMO_PASSWORD, sign_in
 

@@ -34,7 +34,7 @@ def public_server(tmp_path_factory: Any) -> Iterator[tuple[str, Any]]:
                       "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         db.create_all()
-        from webapp.demo import ensure_organization
+        from webapp.organization import ensure_organization
 
         org = ensure_organization()
         org.name_fr = org.name_en = "Pharmacie Test"

@@ -5,15 +5,15 @@ from flask import Flask
 
 
 def register_all(app: Flask) -> None:
-    from .account.views import bp as account
-    from .appointments.views import bp as appointments
-    from .auth.views import bp as auth
-    from .config.views import bp as config
-    from .core.views import bp as core
-    from .followup.views import bp as followup
-    from .public.views import bp as public
-    from .schedules.views import bp as schedules
-    from .stats.views import bp as stats
+    from .account import bp as account
+    from .appointments import bp as appointments
+    from .auth import bp as auth
+    from .config import bp as config
+    from .core import bp as core
+    from .followup import bp as followup
+    from .public import bp as public
+    from .schedules import bp as schedules
+    from .stats import bp as stats
 
     for blueprint in (core, public, auth, account, followup, appointments, schedules, config,
                       stats):

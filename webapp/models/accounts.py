@@ -11,8 +11,8 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..accounts.roles import Role
 from ..extensions import db
-from ..roles import Role
 from .organization import Location, Team, user_team
 from .types import UTCDateTime, utcnow
 

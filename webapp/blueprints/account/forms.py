@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ...passwords import MeetsPolicy
+from ...accounts.passwords import MeetsPolicy
 
 LANGUAGE_CHOICES = [("fr_CA", "Français"), ("en", "English")]
 

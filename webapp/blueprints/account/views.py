@@ -1,23 +1,23 @@
 """My profile, role switcher, About and help (ACC-3, ACC-4, ACC-5)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from ... import accounts, audit
+from ... import audit
+from ...accounts import signin as accounts
+from ...accounts.passwords import rule_labels
+from ...accounts.permissions import active_role, requires
+from ...accounts.roles import ROLE_DESCRIPTIONS, Role
 from ...extensions import db
 from ...htmx import page_or_fragment
-from ...passwords import rule_labels
-from ...permissions import active_role, requires
-from ...roles import ROLE_DESCRIPTIONS, Role
 from ...timeutil import local_today
 from ...web import active_menus, remember_language
+from . import bp
 from .forms import PasswordForm, ProfileForm
-
-bp = Blueprint("account", __name__, url_prefix="/admin")
 
 
 @bp.get("/")
@@ -75,7 +75,7 @@ def switch_role() -> Response:
 
 
 def _role_label(role: str) -> str:
-    from ...roles import ROLE_LABELS
+    from ...accounts.roles import ROLE_LABELS
 
     return str(ROLE_LABELS[Role(role)])
 

@@ -5,9 +5,9 @@ from typing import Optional
 
 from flask import abort
 
+from ...accounts.permissions import may_see_location, team_scope
 from ...extensions import db
 from ...models import Appointment, Location
-from ...permissions import may_see_location, team_scope
 
 MAX_ID = 2**31  # beyond any id; a bigger number would overflow the database's integer
 

@@ -9,11 +9,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ... import booking as engine
-from ...htmx import is_htmx, page_or_fragment, redirect_to
-from ...models import Appointment, utcnow
-from ...permissions import requires, team_scope
-from ...roles import Perm
-from ...staff_booking import (
+from ...accounts.permissions import requires, team_scope
+from ...accounts.roles import Perm
+from ...booking.staff_steps import (
     Choice,
     parse_int,
     patient_values,
@@ -22,10 +20,13 @@ from ...staff_booking import (
     send_flags,
     slot_in_scope,
 )
+from ...formatting import localdate
+from ...htmx import is_htmx, page_or_fragment, redirect_to
+from ...models import Appointment, utcnow
 from ...timeutil import local_today
 from ..schedules.access import visible_locations
+from . import bp
 from .access import appointment_or_403, location_from
-from .views import bp, localdate
 
 
 def _choice(values: Any) -> tuple[Choice, Optional[Appointment]]:

@@ -9,13 +9,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ... import booking as engine
-from ...coupon_qr import qr_svg
-from ...htmx import is_htmx, page_or_fragment, redirect_to
-from ...models import Appointment, utcnow
-from ...patients import validate
-from ...permissions import can, requires, team_scope
-from ...roles import Perm
-from ...staff_booking import (
+from ...accounts.permissions import can, requires, team_scope
+from ...accounts.roles import Perm
+from ...booking.coupon_qr import qr_svg
+from ...booking.patients import validate
+from ...booking.staff_steps import (
     UPCOMING,
     Choice,
     messages_for,
@@ -23,10 +21,12 @@ from ...staff_booking import (
     read_choice,
     slot_in_scope,
 )
+from ...htmx import is_htmx, page_or_fragment, redirect_to
+from ...models import Appointment, utcnow
 from ...timeutil import local_today
 from ..schedules.access import visible_locations
+from . import bp
 from .access import appointment_or_403, location_from
-from .views import bp
 
 
 @bp.get("/<int:appointment_id>")

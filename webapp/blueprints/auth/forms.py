@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ...passwords import MeetsPolicy
+from ...accounts.passwords import MeetsPolicy
 
 
 class LoginForm(FlaskForm):

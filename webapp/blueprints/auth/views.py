@@ -1,20 +1,20 @@
 """Staff sign-in, sign-out and password reset (ACC-1, ACC-2, ACC-6)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ... import accounts, messaging
+from ... import messaging
+from ...accounts import signin as accounts
+from ...accounts.passwords import rule_labels
 from ...extensions import db, limiter
 from ...models import User
-from ...passwords import rule_labels
 from ...web import safe_next
+from . import bp
 from .forms import ForgotForm, LoginForm, NewPasswordForm
-
-bp = Blueprint("auth", __name__, url_prefix="/admin")
 
 
 def _login_limit() -> str:

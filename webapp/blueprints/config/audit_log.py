@@ -8,15 +8,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import page_or_fragment
 from ...models import AuditLog, User
-from ...permissions import requires
-from ...roles import Perm
 from ...timeutil import planner_zone
+from . import bp
 from .audit_text import ACTIONS, detail_lines, object_names
 from .staff_forms import AuditFilterForm
-from .views import bp
 
 PER_PAGE = 50
 

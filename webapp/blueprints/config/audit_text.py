@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
-from ... import send_timing
+from ...accounts.roles import ROLE_LABELS, Role
 from ...extensions import db
+from ...messaging import timing as send_timing
 from ...models import (
     AuditLog,
     CommunicationSetting,
@@ -27,8 +28,7 @@ from ...models import (
     Team,
     User,
 )
-from ...roles import ROLE_LABELS, Role
-from ...staff import category_label
+from ...organization.staff import category_label
 from ...web import localized
 from .communication_forms import CommunicationForm
 from .location_forms import LocationForm

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ... import checklist
-from ...permissions import requires
-from ...roles import Perm
-from .views import bp
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
+from ...organization import checklist
+from . import bp
 
 
 @bp.get("/checklist")

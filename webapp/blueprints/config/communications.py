@@ -8,16 +8,16 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import audit
-from ...configuration import changes, snapshot
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
+from ...messaging.timing import BEFORE, DESCRIPTIONS, KINDS, LABELS, delay_text, timing_hint
 from ...models import CommunicationSetting
-from ...permissions import requires
-from ...roles import Perm
-from ...send_timing import BEFORE, DESCRIPTIONS, KINDS, LABELS, delay_text, timing_hint
+from ...organization.configuration import changes, snapshot
+from . import bp
 from .communication_forms import CommunicationForm
 from .inplace import form_answer, row_or_list, saved_answer
-from .views import bp
 
 ROW = "config/communications/_row.html"
 FIELDS = ("active", "hours", "by_sms", "by_email")

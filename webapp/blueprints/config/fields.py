@@ -14,8 +14,8 @@ from wtforms import Field, Form, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 from wtforms.validators import Optional as IfGiven
 
-from ... import uploads
-from ...configuration import PostalCodeError, locate
+from ...organization import uploads
+from ...organization.configuration import PostalCodeError, locate
 
 NAME_MAX = 200
 TEXT_MAX = 4000

@@ -24,7 +24,7 @@ class LocationForm(FlaskForm):
 
     def save_to(self, location: Location) -> None:
         """Copy the checked values; the postal code also places the location on the map."""
-        from ...configuration import place
+        from ...organization.configuration import place
 
         for name in ("name_fr", "name_en", "address", "city", "message_fr", "message_en"):
             setattr(location, name, getattr(self, name).data)

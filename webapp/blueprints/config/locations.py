@@ -9,16 +9,23 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ... import audit
-from ...configuration import LOCATION_FIELDS, changes, move, next_position, ordered, snapshot
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, retarget
 from ...models import Location
-from ...permissions import requires
-from ...roles import Perm
+from ...organization.configuration import (
+    LOCATION_FIELDS,
+    changes,
+    move,
+    next_position,
+    ordered,
+    snapshot,
+)
 from ...web import localized
+from . import bp
 from .inplace import form_answer, row_or_list, saved_answer, step_of
 from .location_forms import LocationForm
-from .views import bp
 
 ROW = "config/locations/_row.html"
 FORM = "config/locations/_form.html"

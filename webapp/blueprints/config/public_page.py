@@ -9,18 +9,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ... import audit, uploads
-from ...configuration import changes, snapshot
+from ... import audit
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
 from ...models import Organization
-from ...permissions import requires
-from ...roles import Perm
+from ...organization import uploads
+from ...organization.configuration import changes, snapshot
 from ...web import organization
+from . import bp
 from .fields import TEXT_MAX
 from .inplace import form_answer
 from .public_page_forms import CONTACT, TEXTS, PublicPageForm
-from .views import bp
 
 EDITOR = "config/public_page/_editor.html"
 

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
-from ... import uploads
 from ...models import Organization
+from ...organization import uploads
 from .fields import (
     PhoneNumber,
     UploadField,

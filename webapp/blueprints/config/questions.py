@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ... import audit
-from ...configuration import move, next_position
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, retarget
 from ...models import EligibilityAnswer, EligibilityQuestion, Service
-from ...permissions import requires
-from ...roles import Perm
+from ...organization.configuration import move, next_position
+from . import bp
 from .inplace import form_answer, row_or_list, saved_answer, step_of
 from .service_forms import QuestionForm
-from .views import bp
 
 ROW = "config/questions/_row.html"
 FORM = "config/questions/_form.html"

@@ -7,13 +7,13 @@ from flask import redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ... import associations, staff
+from ...accounts.permissions import requires
+from ...accounts.roles import ROLE_DESCRIPTIONS, Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
 from ...models import Team
-from ...permissions import requires
-from ...roles import ROLE_DESCRIPTIONS, Perm
-from .views import bp
+from ...organization import associations, staff
+from . import bp
 
 MAX_QUERY = 100
 

@@ -8,8 +8,15 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ... import audit, uploads
-from ...configuration import (
+from ... import audit
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
+from ...extensions import db
+from ...htmx import is_htmx, page_or_fragment, retarget
+from ...models import Service
+from ...models.organization import default_field_rules
+from ...organization import uploads
+from ...organization.configuration import (
     SERVICE_FIELDS,
     changes,
     clean_group,
@@ -19,16 +26,10 @@ from ...configuration import (
     ordered,
     snapshot,
 )
-from ...extensions import db
-from ...htmx import is_htmx, page_or_fragment, retarget
-from ...models import Service
-from ...models.organization import default_field_rules
-from ...permissions import requires
-from ...roles import Perm
 from ...web import localized
+from . import bp
 from .inplace import form_answer, row_or_list, saved_answer, step_of
 from .service_forms import ServiceForm
-from .views import bp
 
 ROW = "config/services/_row.html"
 FORM = "config/services/_form.html"

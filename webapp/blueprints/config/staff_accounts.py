@@ -9,15 +9,16 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ... import accounts, staff
+from ...accounts import signin as accounts
+from ...accounts.passwords import rule_labels
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
 from ...models import Team, User
-from ...passwords import rule_labels
-from ...permissions import requires
-from ...roles import Perm
+from ...organization import staff
+from . import bp
 from .staff_forms import NewStaffForm, StaffForm
-from .views import bp
 
 
 def account_row(user: User, notice: Optional[str] = None, error: bool = False) -> Response:

@@ -20,9 +20,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from wtforms.validators import Optional as Blank
 from wtforms.widgets import ColorInput
 
-from ...passwords import MeetsPolicy, unmet_rules
-from ...roles import ROLE_LABELS, Role
-from ...staff import normalize_phone
+from ...accounts.passwords import MeetsPolicy, unmet_rules
+from ...accounts.roles import ROLE_LABELS, Role
+from ...organization.staff import normalize_phone
 from ..account.forms import LANGUAGE_CHOICES
 from .team_forms import COLOUR, CheckboxesField, category_choices, strip
 

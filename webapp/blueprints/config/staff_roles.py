@@ -9,15 +9,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ... import staff
+from ...accounts.permissions import requires
+from ...accounts.roles import ROLE_DESCRIPTIONS, TEAM_SCOPED, Perm, Role
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
 from ...models import Location, RoleAssignment, User
-from ...permissions import requires
-from ...roles import ROLE_DESCRIPTIONS, TEAM_SCOPED, Perm, Role
+from ...organization import staff
 from ...web import localized
+from . import bp
 from .staff_forms import RoleForm
-from .views import bp
 
 
 def _role_form(prefix: str, assignment: Optional[RoleAssignment] = None) -> RoleForm:

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.widgets import ColorInput
 
-from ...staff import CATEGORIES
+from ...organization.staff import CATEGORIES
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Choose a colour (#rrggbb)."))
 

@@ -8,17 +8,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ... import associations, audit, staff
-from ...changes import diff
+from ... import audit
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, retarget
 from ...models import Location, Service, Team
-from ...permissions import requires
-from ...roles import Perm
-from ...teams import TeamError, create_team, update_team
+from ...organization import associations, staff
+from ...organization.changes import diff
+from ...organization.teams import TeamError, create_team, update_team
 from ...web import localized
+from . import bp
 from .team_forms import AssociationForm, TeamForm
-from .views import bp
 
 CHANGED = "resources-changed"
 

@@ -1,17 +1,17 @@
 """Configuration menu."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ... import audit, checklist
+from ... import audit
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
-from ...permissions import requires
-from ...roles import Perm
+from ...organization import checklist
 from ...web import organization, safe_next
-
-bp = Blueprint("config", __name__, url_prefix="/admin/config")
+from . import bp
 
 
 @bp.get("/")
@@ -40,21 +40,3 @@ def online_booking() -> Response:
         flash(_("Online booking is closed: the public page shows the transitional message."),
               "info")
     return redirect(safe_next(request.form.get("next"), url_for("account.home")))
-
-
-# Part A of the menu (services, questions, locations, communications, public page) registers
-# its routes on this blueprint.
-# The screens of the menu, each in its own module, register on `bp` above.
-from . import (  # noqa: E402,F401  # noqa: E402,F401,I001
-    audit_log,
-    checklist_page,
-    communications,
-    locations,
-    public_page,
-    questions,
-    resources,
-    services,
-    staff_accounts,
-    staff_roles,
-    teams,
-)

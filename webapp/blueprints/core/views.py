@@ -1,14 +1,13 @@
 """Health check and language switch, shared by the public site and the staff pages."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from ...extensions import db
 from ...web import remember_language, safe_next
-
-bp = Blueprint("core", __name__)
+from . import bp
 
 
 @bp.get("/healthz")

@@ -1,13 +1,12 @@
 """Follow-up menu."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from ...permissions import requires
-from ...roles import Perm
-
-bp = Blueprint("followup", __name__, url_prefix="/admin/followup")
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
+from . import bp
 
 PLANNED = (
     _l("The list of appointments by day, week, month or three months, with or without cancellations."),

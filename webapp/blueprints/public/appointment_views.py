@@ -5,12 +5,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from ... import booking
-from ...confirmations import address_of
+from ...booking.citizen import calendar_file, find_for_cancel
+from ...booking.confirmations import address_of
 from ...extensions import db, limiter
 from ...models import Appointment, Location, Service, Status
-from ...public_booking import calendar_file, find_for_cancel
 from ...web import localized
-from .views import bp
+from . import bp
 
 CANCEL_LOOKUP_LIMIT = "10 per minute"
 

@@ -8,10 +8,8 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from ... import booking
-from ...availability import available_days, find_availability
-from ...extensions import db, limiter
-from ...models import Appointment, Location, Service, Slot, Status
-from ...public_booking import (
+from ...booking.availability import available_days, find_availability
+from ...booking.citizen import (
     IneligibleAnswer,
     MissingAnswer,
     answers_from,
@@ -20,9 +18,11 @@ from ...public_booking import (
     one_per_time,
     release_hold,
 )
-from ...public_search import locations_offering
+from ...booking.search import locations_offering
+from ...extensions import db, limiter
+from ...models import Appointment, Location, Service, Slot, Status
+from . import bp
 from .details import details_context, submit_details
-from .views import bp
 
 PUBLIC_POST_LIMIT = "30 per minute"
 

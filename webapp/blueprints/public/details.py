@@ -8,9 +8,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ... import audit, booking
-from ...extensions import db
-from ...models import Appointment, Location, Service, Slot, utcnow
-from ...patients import (
+from ...booking.citizen import answers_query, release_hold
+from ...booking.patients import (
     FIELD_HINTS,
     FIELD_INPUTS,
     FIELD_LABELS,
@@ -18,7 +17,8 @@ from ...patients import (
     PatientDataInvalid,
     validate,
 )
-from ...public_booking import answers_query, release_hold
+from ...extensions import db
+from ...models import Appointment, Location, Service, Slot, utcnow
 
 FORM_FIELDS = ("first_name", "last_name", "birth_date", "health_insurance_number", "sex",
                "postal_code", "phone", "comment")

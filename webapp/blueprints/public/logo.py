@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import abort, send_file
 from werkzeug.wrappers import Response
 
-from ... import uploads
+from ...organization import uploads
 from ...web import organization
-from .views import bp
+from . import bp
 
 
 @bp.get("/logo")

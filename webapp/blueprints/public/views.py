@@ -1,12 +1,10 @@
 """The public site, for citizens: find a location, its page, terms and privacy policy."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 
-from ...extensions import db
-from ...models import Location, Service
-from ...public_search import (
+from ...booking.search import (
     SearchError,
     locations_offering,
     locations_with_open_availability,
@@ -14,10 +12,11 @@ from ...public_search import (
     parse_area,
     services_online,
 )
+from ...extensions import db
+from ...models import Location, Service
 from ...web import localized
+from . import bp
 from .forms import FindForm
-
-bp = Blueprint("public", __name__)
 
 
 def _find_form(services: list[Service]) -> FindForm:
@@ -82,5 +81,6 @@ def privacy() -> str:
 from . import (  # noqa: E402,F401
     appointment_views,
     booking_views,
+    bp,
     logo,  # noqa: E402,F401  (the logo route registers on this blueprint)
 )

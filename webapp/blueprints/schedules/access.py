@@ -6,9 +6,9 @@ from typing import Optional
 from flask import abort, request
 from sqlalchemy import select
 
+from ...accounts.permissions import location_scope, may_see_location, team_scope
 from ...extensions import db
 from ...models import Location, ScheduleBlock
-from ...permissions import location_scope, may_see_location, team_scope
 
 
 def visible_locations() -> list[Location]:

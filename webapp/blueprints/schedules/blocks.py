@@ -9,12 +9,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, trigger
 from ...models import ScheduleBlock
-from ...permissions import requires
-from ...roles import Perm
-from ...schedules import (
+from ...scheduling.blocks import (
     BlockHasBookings,
     BlockInvalid,
     ScheduleError,
@@ -24,8 +24,8 @@ from ...schedules import (
     delete_block,
     update_block,
 )
+from . import bp
 from .access import block_or_403, requested_location
-from .blueprint import bp
 from .editing import block_data, calculate, prefill_from, prefill_new, setup_choices
 from .forms import BlockForm, DeleteForm
 

@@ -12,17 +12,17 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from ...accounts.permissions import requires, team_scope
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, trigger
 from ...models import Location, ScheduleBlock
-from ...permissions import requires, team_scope
-from ...roles import Perm
-from ...schedule_calendar import parse_day
-from ...schedule_clone import MAX_TARGETS, block_totals, clone_day, source_blocks
-from ...schedules import BlockInvalid
+from ...scheduling.blocks import BlockInvalid
+from ...scheduling.calendar import parse_day
+from ...scheduling.cloning import MAX_TARGETS, block_totals, clone_day, source_blocks
 from ...timeutil import local_today
+from . import bp
 from .access import requested_location
-from .blueprint import bp
 from .forms import CloneForm
 
 WEEK_ORDER = (6, 0, 1, 2, 3, 4, 5)  # Sunday first, as Québec calendars

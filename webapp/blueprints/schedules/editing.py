@@ -8,12 +8,19 @@ from typing import Any, Optional
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ...accounts.permissions import team_scope
 from ...extensions import db
 from ...models import Location, ScheduleBlock, Service, Team
-from ...permissions import team_scope
-from ...schedule_calendar import parse_clock, parse_day
-from ...schedules import BlockData, BlockInvalid, eligible_services, hhmm, teams_at
-from ...slots import capacity, clock, minutes_of, slot_count, slot_starts, unusable_minutes
+from ...scheduling.blocks import BlockData, BlockInvalid, eligible_services, hhmm, teams_at
+from ...scheduling.calendar import parse_clock, parse_day
+from ...scheduling.slots import (
+    capacity,
+    clock,
+    minutes_of,
+    slot_count,
+    slot_starts,
+    unusable_minutes,
+)
 from ...timeutil import local_today, planner_zone
 from ...web import localized
 from .forms import BlockForm

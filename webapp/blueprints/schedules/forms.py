@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, ValidationError
 
-from ...schedule_calendar import parse_clock, parse_day
+from ...scheduling.calendar import parse_clock, parse_day
 
 
 def int_or_none(value: Any) -> Optional[int]:

@@ -7,17 +7,16 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ...accounts.permissions import can, requires, team_scope
+from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment
 from ...models import Location
-from ...permissions import can, requires, team_scope
-from ...roles import Perm
-from ...schedule_calendar import Calendar, build, parse_day, parse_query, services_at
-from ...schedules import set_block_open, set_day_open
+from ...scheduling.blocks import set_block_open, set_day_open
+from ...scheduling.calendar import Calendar, build, parse_day, parse_query, services_at
 from ...timeutil import local_today
-from . import blocks, cloning  # noqa: F401  (their views join the blueprint)
+from . import blocks, bp, cloning  # noqa: F401  (their views join the blueprint)
 from .access import block_or_403, location_or_403, visible_locations
-from .blueprint import bp
 
 __all__ = ["bp"]
 

@@ -1,1 +1,9 @@
-"""stats blueprint."""
+"""Statistics menu."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("stats", __name__, url_prefix="/admin/statistics")
+
+# The route modules add their views to `bp`.
+from . import views  # noqa: E402,F401

@@ -1,13 +1,12 @@
 """Statistics menu."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from ...permissions import requires
-from ...roles import Perm
-
-bp = Blueprint("stats", __name__, url_prefix="/admin/statistics")
+from ...accounts.permissions import requires
+from ...accounts.roles import Perm
+from . import bp
 
 PLANNED = (
     _l("Appointments booked online and by staff, fill rate, attendance and cancellations."),

@@ -1,0 +1,125 @@
+"""The outbox: messages are recorded first, then each is sent exactly once.
+
+A message is claimed by one atomic update (`status: pending -> sending`), so two app
+processes, or a restart in between, never send it twice. The built-in "outbox" backend
+keeps the message in the database for staff to read; SMTP sends it for real.
+"""
+from __future__ import annotations
+
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Optional, Protocol
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..extensions import db
+from ..models import Message, utcnow
+
+MAX_ATTEMPTS = 5
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+class Backend(Protocol):
+    name: str
+
+    def deliver(self, message: Message) -> None: ...
+
+
+class OutboxBackend:
+    """Keeps the message in the database only (default for a fresh install)."""
+
+    name = "outbox"
+
+    def deliver(self, message: Message) -> None:
+        current_app.logger.info("outbox %s to %s: %s", message.channel, message.recipient,
+                                message.subject or message.body[:60])
+
+
+class SmtpBackend:
+    name = "smtp"
+
+    def deliver(self, message: Message) -> None:
+        cfg = current_app.config
+        mail = EmailMessage()
+        mail["From"] = cfg["MAIL_FROM"]
+        mail["To"] = message.recipient
+        mail["Subject"] = message.subject
+        mail.set_content(message.body)
+        smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+        with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
+            if cfg["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if cfg["MAIL_USERNAME"]:
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+            smtp.send_message(mail)
+
+
+EMAIL_BACKENDS: dict[str, type] = {"outbox": OutboxBackend, "smtp": SmtpBackend}
+SMS_BACKENDS: dict[str, type] = {"outbox": OutboxBackend}
+
+
+def backend_for(channel: str) -> Backend:
+    cfg = current_app.config
+    if channel == "sms":
+        return SMS_BACKENDS[str(cfg["SMS_BACKEND"])]()  # type: ignore[no-any-return]
+    return EMAIL_BACKENDS[str(cfg["MAIL_BACKEND"])]()  # type: ignore[no-any-return]
+
+
+def queue(kind: str, channel: str, recipient: str, body: str, *, subject: str = "",
+          language: str = "fr_CA", user_id: Optional[int] = None,
+          appointment_id: Optional[int] = None, due_at: Optional[datetime] = None) -> Message:
+    """Record a message to send (committed with the caller's transaction)."""
+    message = Message(kind=kind, channel=channel, recipient=recipient, body=body,
+                      subject=subject, language=language, user_id=user_id,
+                      appointment_id=appointment_id, due_at=due_at or utcnow())
+    db.session.add(message)
+    return message
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .where(or_(Message.status == "pending",
+                   (Message.status == "sending") & (Message.claimed_at < now - CLAIM_TIMEOUT)))
+        .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def send(message: Message, now: Optional[datetime] = None) -> bool:
+    """Claim and send one message; True if this call sent it."""
+    now = now or utcnow()
+    if not _claim(message.id, now):
+        return False
+    db.session.refresh(message)
+    try:
+        backend = backend_for(message.channel)
+        backend.deliver(message)
+    except Exception as exc:  # any backend failure is retried, then shown to staff
+        message.last_error = str(exc)[:500]
+        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+        message.due_at = now + timedelta(minutes=5 * message.attempts)
+        db.session.commit()
+        return False
+    message.status = "sent"
+    message.sent_at = utcnow()
+    message.backend = backend.name
+    db.session.commit()
+    return True
+
+
+def dispatch_due(now: Optional[datetime] = None, limit: int = 100) -> int:
+    """Send the messages that are due; returns how many this call sent."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Message)
+        .where(or_(Message.status == "pending", Message.status == "sending"))
+        .where(Message.due_at <= now)
+        .order_by(Message.due_at)
+        .limit(limit)
+    ).all()
+    return sum(1 for message in due if send(message, now))
