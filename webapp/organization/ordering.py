@@ -34,7 +34,7 @@ def move(items: list[T], item: T, step: int) -> bool:
     return True
 
 
-def shift(items: list[T], item: T, step: int, action: str, **details: Any) -> bool:
+def shift(items: list[Any], item: Any, step: int, action: str, **details: Any) -> bool:
     """Move `item` among `items` and record its new place; False (nothing recorded) at an end."""
     if not move(items, item, step):
         return False

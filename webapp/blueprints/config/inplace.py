@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Optional, TypeVar
+from typing import Any, Optional, Self, TypeVar
 
 from flask import abort, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
@@ -19,6 +19,8 @@ from werkzeug.wrappers import Response
 from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, retarget, trigger
 from ...organization import Refused
+from ...organization.ordering import ordered
+from ...web import localized
 
 T = TypeVar("T")
 CREATED = "config/_created.html"
@@ -40,7 +42,7 @@ class InPlace:
     events: tuple[str, ...] = ()
 
     @classmethod
-    def under(cls, folder: str, name: str, endpoint: str, **options: Any) -> InPlace:
+    def under(cls, folder: str, name: str, endpoint: str, **options: Any) -> Self:
         """A screen whose templates are `<folder>/_row.html`, `_form.html`, `form.html` and
         `_list.html`."""
         return cls(name, endpoint, f"{folder}/_row.html", f"{folder}/_form.html",
@@ -98,6 +100,44 @@ class InPlace:
         if is_htmx():
             return page_or_fragment(self.row, self.row, **context)
         return redirect(list_url)
+
+
+@dataclass(frozen=True)
+class OrderedList(InPlace):
+    """A list whose items keep an order and are switched on and off (services, locations):
+    its rows, order buttons and switches answer alike. The row template names one item
+    `<name>`, the list `<name>s`; `move` and `set_active` are the domain's functions, the
+    messages take the item's `%(name)s`."""
+    model: Any = None
+    move: Callable[[Any, int], bool] = lambda item, step: False
+    set_active: Callable[[Any, bool], None] = lambda item, active: None
+    active_message: Any = ""
+    inactive_message: Any = ""
+
+    def items(self) -> list[Any]:
+        return ordered(self.model)
+
+    def shown(self, item_id: int) -> Response:
+        """One item's row (an edit cancelled)."""
+        item = db.get_or_404(self.model, item_id)
+        return self.row_or_list(self.list_url(item.id), **{self.name: item})
+
+    def moved(self, item_id: int) -> Response:
+        """Move an item one place up or down; answer the list."""
+        item = db.get_or_404(self.model, item_id)
+        self.move(item, direction())
+        db.session.commit()
+        listing: dict[str, Any] = {f"{self.name}s": self.items()}
+        return self.listed(self.list_url(item.id), **listing)
+
+    def switched(self, item_id: int) -> Response:
+        """Switch an item on or off; answer its row."""
+        item = db.get_or_404(self.model, item_id)
+        self.set_active(item, switch())
+        db.session.commit()
+        message = self.active_message if item.active else self.inactive_message
+        return self.saved(str(message) % {"name": localized(item, "name")},
+                          self.list_url(item.id), **{self.name: item})
 
 
 def save_form(form: FlaskForm, change: Callable[[], T]) -> Optional[T]:

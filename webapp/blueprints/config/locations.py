@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from ...accounts.permissions import requires
@@ -11,28 +12,29 @@ from ...accounts.roles import Perm
 from ...extensions import db
 from ...models import Location
 from ...organization.locations import create_location, move_location, set_active, update_location
-from ...organization.ordering import ordered
 from ...web import localized
 from . import bp
-from .inplace import InPlace, direction, save_form, switch
+from .inplace import OrderedList, save_form
 from .location_forms import LocationForm
 
-LOCATIONS = InPlace.under("config/locations", "location", "config.locations")
+LOCATIONS = OrderedList.under(
+    "config/locations", "location", "config.locations", model=Location, move=move_location,
+    set_active=set_active, active_message=_l("Location “%(name)s” is active."),
+    inactive_message=_l("Location “%(name)s” is inactive."))
 
 
 @bp.get("/locations")
 @requires(Perm.CONFIGURE)
 def locations() -> str:
     """The locations in their order (CFG-3)."""
-    return render_template("config/locations/index.html", locations=ordered(Location))
+    return render_template("config/locations/index.html", locations=LOCATIONS.items())
 
 
 @bp.get("/locations/<int:location_id>")
 @requires(Perm.CONFIGURE)
 def location(location_id: int) -> Response:
     """One location's row (an edit cancelled)."""
-    item = db.get_or_404(Location, location_id)
-    return LOCATIONS.row_or_list(LOCATIONS.list_url(item.id), location=item)
+    return LOCATIONS.shown(location_id)
 
 
 @bp.route("/locations/new", methods=["GET", "POST"])
@@ -42,7 +44,7 @@ def location_new() -> Response:
     form = LocationForm()
     if item := save_form(form, lambda: create_location(form.location_data())):
         return LOCATIONS.created(_("Location “%(name)s” created.", name=localized(item, "name")),
-                                 LOCATIONS.list_url(item.id), locations=ordered(Location),
+                                 LOCATIONS.list_url(item.id), locations=LOCATIONS.items(),
                                  created=item)
     return LOCATIONS.form_answer(form=form, location=None)
 
@@ -63,20 +65,11 @@ def location_edit(location_id: int) -> Response:
 @requires(Perm.CONFIGURE)
 def location_move(location_id: int) -> Response:
     """Move a location one place up or down."""
-    item = db.get_or_404(Location, location_id)
-    move_location(item, direction())
-    db.session.commit()
-    return LOCATIONS.listed(LOCATIONS.list_url(item.id), locations=ordered(Location))
+    return LOCATIONS.moved(location_id)
 
 
 @bp.post("/locations/<int:location_id>/active")
 @requires(Perm.CONFIGURE)
 def location_toggle(location_id: int) -> Response:
     """Make a location active or inactive."""
-    item = db.get_or_404(Location, location_id)
-    set_active(item, switch())
-    db.session.commit()
-    name = localized(item, "name")
-    message = (_("Location “%(name)s” is active.", name=name) if item.active
-               else _("Location “%(name)s” is inactive.", name=name))
-    return LOCATIONS.saved(message, LOCATIONS.list_url(item.id), location=item)
+    return LOCATIONS.switched(location_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from ...accounts.permissions import requires
@@ -12,40 +13,41 @@ from ...extensions import db
 from ...models import Service
 from ...models.organization import default_field_rules
 from ...organization import uploads
-from ...organization.ordering import ordered
 from ...organization.services import create_service, move_service, set_active, update_service
 from ...web import localized
 from . import bp
-from .inplace import InPlace, direction, save_form, switch
+from .inplace import OrderedList, save_form
 from .service_forms import ServiceForm
 
-SERVICES = InPlace.under("config/services", "service", "config.services")
+SERVICES = OrderedList.under(
+    "config/services", "service", "config.services", model=Service, move=move_service,
+    set_active=set_active, active_message=_l("Service “%(name)s” is active."),
+    inactive_message=_l("Service “%(name)s” is inactive."))
 
 
 @bp.get("/services")
 @requires(Perm.CONFIGURE)
 def services() -> str:
     """The services in their order, each with its state (CFG-1)."""
-    return render_template("config/services/index.html", services=ordered(Service))
+    return render_template("config/services/index.html", services=SERVICES.items())
 
 
 @bp.get("/services/<int:service_id>")
 @requires(Perm.CONFIGURE)
 def service(service_id: int) -> Response:
     """One service's row (an edit cancelled)."""
-    item = db.get_or_404(Service, service_id)
-    return SERVICES.row_or_list(SERVICES.list_url(item.id), service=item)
+    return SERVICES.shown(service_id)
 
 
 @bp.route("/services/new", methods=["GET", "POST"])
 @requires(Perm.CONFIGURE)
 def service_new() -> Response:
     """Create a service."""
-    form = ServiceForm(Service(field_rules=default_field_rules()), ordered(Service))
+    form = ServiceForm(Service(field_rules=default_field_rules()), SERVICES.items())
     if item := save_form(form, lambda: create_service(
             form.service_data(), form.attachment.upload, form.apply_to_group.data)):
         return SERVICES.created(_("Service “%(name)s” created.", name=localized(item, "name")),
-                                SERVICES.list_url(item.id), services=ordered(Service),
+                                SERVICES.list_url(item.id), services=SERVICES.items(),
                                 created=item)
     return SERVICES.form_answer(form=form, service=None)
 
@@ -55,7 +57,7 @@ def service_new() -> Response:
 def service_edit(service_id: int) -> Response:
     """Modify a service: every CFG-1 field, the attached file, the patient fields."""
     item = db.get_or_404(Service, service_id)
-    form = ServiceForm(item, [s for s in ordered(Service) if s.id != item.id])
+    form = ServiceForm(item, [s for s in SERVICES.items() if s.id != item.id])
     if save_form(form, lambda: update_service(
             item, form.service_data(), form.attachment.upload, form.remove_attachment.data,
             form.apply_to_group.data)):
@@ -68,23 +70,14 @@ def service_edit(service_id: int) -> Response:
 @requires(Perm.CONFIGURE)
 def service_move(service_id: int) -> Response:
     """Move a service one place up or down."""
-    item = db.get_or_404(Service, service_id)
-    move_service(item, direction())
-    db.session.commit()
-    return SERVICES.listed(SERVICES.list_url(item.id), services=ordered(Service))
+    return SERVICES.moved(service_id)
 
 
 @bp.post("/services/<int:service_id>/active")
 @requires(Perm.CONFIGURE)
 def service_toggle(service_id: int) -> Response:
     """Make a service active (offered) or inactive."""
-    item = db.get_or_404(Service, service_id)
-    set_active(item, switch())
-    db.session.commit()
-    name = localized(item, "name")
-    message = (_("Service “%(name)s” is active.", name=name) if item.active
-               else _("Service “%(name)s” is inactive.", name=name))
-    return SERVICES.saved(message, SERVICES.list_url(item.id), service=item)
+    return SERVICES.switched(service_id)
 
 
 @bp.get("/services/<int:service_id>/attachment")
