@@ -1,9 +1,11 @@
 """The public page (CFG-7, guide §2.6): the planner's name and contact details, its logo and
-the messages citizens read. Every change is audited."""
+the messages citizens read; and whether citizens may book online at all (CFG-8). Every
+change is audited."""
 from __future__ import annotations
 
 from typing import Any, Optional
 
+from .. import audit
 from ..models import Organization
 from . import uploads
 from .changes import apply
@@ -28,4 +30,12 @@ def update_public_page(org: Organization, data: dict[str, Any],
     apply("organization.public_page", org, values)
     if old_logo != org.logo_path:
         uploads.remove_after_commit(old_logo)
+    return org
+
+
+def set_online_booking(org: Organization, open_: bool) -> Organization:
+    """Open online booking, or close it (the public page then shows the transitional
+    message)."""
+    org.online_booking_open = open_
+    audit.record("organization.online_booking", org, open=open_)
     return org

@@ -190,8 +190,8 @@ def set_active(user: User, active: bool, actor: Optional[User]) -> None:
         return
     with pilot_rules(actor):
         user.active = active
-    audit.record("staff.activated" if active else "staff.deactivated", user,
-                 changes={"active": [not active, active]})
+    record_changes("staff.activated" if active else "staff.deactivated", user,
+                   {"active": not active}, {"active": active})
 
 
 def send_reset_link(user: User, link: str, sender: str) -> None:
