@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Optional, Self, TypeVar
 
 from flask import abort, flash, redirect, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ...extensions import db
@@ -21,6 +20,7 @@ from ...htmx import is_htmx, page_or_fragment, retarget, trigger
 from ...organization import Refused
 from ...organization.ordering import ordered
 from ...web import localized
+from .fields import ConfigForm
 
 T = TypeVar("T")
 CREATED = "config/_created.html"
@@ -140,7 +140,7 @@ class OrderedList(InPlace):
                           self.list_url(item.id), **{self.name: item})
 
 
-def save_form(form: FlaskForm, change: Callable[[], T]) -> Optional[T]:
+def save_form(form: ConfigForm, change: Callable[[], T]) -> Optional[T]:
     """For a posted form that validates: make the domain change and commit it, returning
     what the change returns (the object saved: never None). None when the form or the
     domain refuses; the domain's reason then shows under the field it names
