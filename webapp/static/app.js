@@ -181,19 +181,21 @@
   // ---- Booking forms (public and staff) and coupons ----
 
   // A "send by" box (data-ticks-with="<id of the email or cell field>") follows its field:
-  // ticked when the field is filled, unticked when it is emptied, until the person ticks
-  // or unticks the box themselves. Without this file the server ticks it for a filled field.
+  // entering a contact ticks it once, so the person may untick it; emptying the field
+  // unticks it. Without this file the server ticks it for a filled field.
   function tickSendBox(event) {
-    var input = event.target;
-    if (input.matches && input.matches("input[data-ticks-with]")) {
-      input.dataset.touched = "1";
-      return;
+    var field = event.target;
+    if (!field.id || typeof field.value !== "string") { return; }
+    var boxes = (field.form || document).querySelectorAll('input[data-ticks-with="' + CSS.escape(field.id) + '"]');
+    if (!boxes.length) { return; }
+    var filled = field.value.trim() !== "";
+    if (filled && !field.dataset.ticked) {
+      field.dataset.ticked = "1";
+      boxes.forEach(function (box) { box.checked = true; });
+    } else if (!filled) {
+      delete field.dataset.ticked;
+      boxes.forEach(function (box) { box.checked = false; });
     }
-    if (!input.id || typeof input.value !== "string") { return; }
-    var selector = 'input[data-ticks-with="' + CSS.escape(input.id) + '"]';
-    (input.form || document).querySelectorAll(selector).forEach(function (box) {
-      if (!box.dataset.touched) { box.checked = input.value.trim() !== ""; }
-    });
   }
 
   // A "Print" button (data-print, hidden without this file) prints the page; the print
