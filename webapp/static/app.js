@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  // The element around an event's target that matches `selector`, or null.
+  function closestTo(event, selector) {
+    return event.target.closest ? event.target.closest(selector) : null;
+  }
+
   // ---- Dropdown menus (<details class="menu">) ----
 
   // Closes the open menus, except the one that holds `inside` (a node, or null for all).
@@ -43,7 +48,7 @@
 
   // "Close" links in the dialog close it (without JS they go back to the calendar).
   function closeDialogOnLink(event) {
-    var link = event.target.closest && event.target.closest("[data-close-dialog]");
+    var link = closestTo(event, "[data-close-dialog]");
     if (link && link.closest("dialog[open]")) {
       event.preventDefault();
       closeDialog();
@@ -73,7 +78,7 @@
 
   // "Cancel" on a new row removes the row (without JS it goes back to the list).
   function dismissRow(event) {
-    var link = event.target.closest ? event.target.closest("[data-dismiss-row]") : null;
+    var link = closestTo(event, "[data-dismiss-row]");
     var row = link ? link.closest("tr") : null;
     if (row) { event.preventDefault(); row.remove(); }
   }
@@ -135,7 +140,7 @@
   }
 
   function startDrag(event) {
-    var lane = event.target.closest && event.target.closest(".cal-lane");
+    var lane = closestTo(event, ".cal-lane");
     if (!lane || !gridOf(lane) || event.button !== 0) { return; }
     if (event.pointerType === "touch") {
       drag = { lane: lane, touch: true, x: event.clientX, y: event.clientY };
@@ -201,7 +206,7 @@
   // A "Print" button (data-print, hidden without this file) prints the page; the print
   // stylesheet keeps the coupon only.
   function printPage(event) {
-    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+    if (closestTo(event, "[data-print]")) { window.print(); }
   }
 
   // The hold countdown of the public booking (m:ss), from data-seconds.
@@ -228,24 +233,22 @@
     if (event.target.querySelectorAll) { enhance(event.target); }
   }
 
-  // ---- Listeners, each registered once ----
-  document.addEventListener("click", closeMenusOnOutsideClick);
-  document.addEventListener("click", closeDialogOnLink);
-  document.addEventListener("click", dismissRow);
-  document.addEventListener("click", printPage);
-  document.addEventListener("keydown", closeMenusOnEscape);
-  document.addEventListener("change", highlightRole);
-  document.addEventListener("input", tickSendBox);
-  document.addEventListener("pointerdown", startDrag);
-  document.addEventListener("pointermove", moveDrag);
-  document.addEventListener("pointerup", endDrag);
-  document.addEventListener("pointercancel", cancelDrag);
-  // A saved dialog form asks to be closed (HX-Trigger: close-dialog).
-  document.addEventListener("close-dialog", closeDialog);
+  // ---- Listeners: every event this file handles, each handler registered once ----
+  var HANDLERS = {
+    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage],
+    "keydown": [closeMenusOnEscape],
+    "change": [highlightRole],
+    "input": [tickSendBox],
+    "pointerdown": [startDrag], "pointermove": [moveDrag], "pointerup": [endDrag], "pointercancel": [cancelDrag],
+    "close-dialog": [closeDialog],  // a saved dialog form asks to be closed (HX-Trigger)
+    "htmx:afterSwap": [openDialogOnSwap],
+    "htmx:afterSettle": [focusEditor],
+    "htmx:load": [enhanceSwapped]
+  };
+  Object.keys(HANDLERS).forEach(function (type) {
+    HANDLERS[type].forEach(function (handler) { document.addEventListener(type, handler); });
+  });
   // "close" does not bubble: listen while it is captured on its way to the dialog.
   document.addEventListener("close", emptyClosedDialog, true);
-  document.addEventListener("htmx:afterSwap", openDialogOnSwap);
-  document.addEventListener("htmx:afterSettle", focusEditor);
-  document.addEventListener("htmx:load", enhanceSwapped);
   enhance(document);
 })();
