@@ -19,9 +19,10 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
+from ..formatting import hhmm
 from ..models import Location, ScheduleBlock, Service, Slot, Team, block_service, utcnow
 from ..timeutil import planner_zone
-from .blocks import BlockInvalid, _name, _team_offers, hhmm
+from .blocks import BlockInvalid, _name, _team_offers
 from .slots import clock, local_clock, minutes_of, slot_starts
 
 MAX_TARGETS = 366
