@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..extensions import db
-from ..formatting import hhmm, localized
+from ..formatting import hhmm, iso_date, localized
 from ..models import (
     Appointment,
     Location,
@@ -197,7 +197,7 @@ def check_block(data: BlockData, block: Optional[ScheduleBlock] = None) -> dict[
             errors["start"] = _(
                 "Team %(team)s already has a time block from %(start)s to %(end)s on "
                 "%(day)s at %(location)s.", team=data.team.name, start=hhmm(clash.start_time),
-                end=hhmm(clash.end_time), day=clash.day.isoformat(),
+                end=hhmm(clash.end_time), day=iso_date(clash.day),
                 location=_name(clash.location))
     return errors
 
