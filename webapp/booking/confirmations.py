@@ -15,8 +15,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..formatting import iso_date, localized, time_of_day
 from ..models import Location, Organization, Service
-from ..timeutil import planner_zone
 
 KIND = "confirmation"
 
@@ -39,24 +39,6 @@ def patient_link(token: str) -> str:
         return url_for("public.short", token=token, _external=True)
     path = current_app.url_map.bind("localhost").build("public.short", {"token": token})
     return base + path
-
-
-def format_date(moment: datetime) -> str:
-    """Québec style in both languages: 2021-02-15."""
-    return moment.astimezone(planner_zone()).strftime("%Y-%m-%d")
-
-
-def format_time(moment: datetime, language: str) -> str:
-    """12 h 45 in French, 12:45 in English (Québec conventions)."""
-    local = moment.astimezone(planner_zone())
-    if language.startswith("fr"):
-        return f"{local.hour} h {local.minute:02d}"
-    return f"{local.hour}:{local.minute:02d}"
-
-
-def _pick(obj: object, field: str, language: str) -> str:
-    first, second = ("en", "fr") if language == "en" else ("fr", "en")
-    return str(getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or "")
 
 
 def address_of(location: Location) -> str:
@@ -85,14 +67,14 @@ def drafts(*, coupon: str, patient_name: str, email: str | None, cell_phone: str
         context = {
             "coupon": coupon,
             "patient_name": patient_name,
-            "service": _pick(service, "name", language),
-            "date": format_date(starts_at),
-            "time": format_time(starts_at, language),
-            "location": _pick(location, "name", language),
+            "service": localized(service, "name", language),
+            "date": iso_date(starts_at),
+            "time": time_of_day(starts_at, language),
+            "location": localized(location, "name", language),
             "address": address_of(location),
-            "instructions": _pick(service, "instructions", language),
-            "location_message": _pick(location, "message", language),
-            "planner": _pick(org, "name", language) if org else "",
+            "instructions": localized(service, "instructions", language),
+            "location_message": localized(location, "message", language),
+            "planner": localized(org, "name", language),
             "planner_phone": org.phone if org else "",
             "link": link,
         }
