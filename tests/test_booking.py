@@ -465,3 +465,25 @@ def test_availability_queries_use_the_slot_indexes(world, online):
         for plan in plans:
             assert not any(line.startswith("SCAN slot") for line in plan), plan
             assert any(line.startswith("SEARCH slot USING INDEX ix_slot_") for line in plan), plan
+
+
+# -- the engine's shape ------------------------------------------------------------------------
+
+def test_the_app_calls_the_engine_through_its_public_names():
+    """Outside webapp/booking, nothing imports the engine's internals (tests of them may)."""
+    import ast
+    from pathlib import Path
+
+    internals = {"engine", "holds", "checks", "seats", "request", "codes", "availability",
+                 "errors"}
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in [*(root / "webapp").rglob("*.py"), *(root / "bench").glob("*.py")]:
+        if (root / "webapp" / "booking") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                if "booking" in parts and parts[-1] in internals:
+                    found.append(f"{path.relative_to(root)}: {node.module}")
+    assert found == []

@@ -45,8 +45,8 @@ from .errors import (
     TeamNotAssociated,
 )
 from .request import BookingRequest
+from .seats import UPCOMING
 
-UPCOMING = (Status.BOOKED.value, Status.CONFIRMED.value)
 MAX_ID = 2**31 - 1  # larger "ids" from a URL would overflow PostgreSQL's integer
 
 

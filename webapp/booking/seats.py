@@ -116,7 +116,7 @@ def _guard_duplicate(session: Session, request: BookingRequest, service_id: int,
         "p_service": service_id, "p_now": now, "p_exclude": exclude_id or 0,
         "p_key": data.identity_key, "p_hin": data.health_insurance_number})
     if existing is not None and not request.override_reason:
-        raise DuplicatePerson(session.get(Appointment, existing))
+        raise DuplicatePerson(session.get_one(Appointment, existing))
     return existing
 
 
@@ -129,6 +129,13 @@ def _patient_row(request: BookingRequest) -> dict[str, Any]:
     data = request.details
     return dict(data.patient_fields(), identity_key=data.identity_key,
                 language=data.language or request.language)
+
+
+def _placed(request: BookingRequest) -> dict[str, Any]:
+    """The columns that place a new appointment: its slot, service, location, team, time."""
+    slot = request.slot
+    return dict(slot_id=slot.id, service_id=request.service.id, location_id=slot.location_id,
+                team_id=slot.team_id, starts_at=slot.starts_at, online=request.online)
 
 
 def _booked_values(request: BookingRequest) -> dict[str, Any]:
@@ -176,11 +183,7 @@ def insert_booking(request: BookingRequest, coupon: str, token: str, drafts: lis
     with plain INSERTs (the ORM's unit of work would double the time the lock is held).
 
     None if the coupon or the token was already taken (draw new ones); raises Full."""
-    slot = request.slot
-    values = dict(slot_id=slot.id, service_id=request.service.id,
-                  location_id=slot.location_id, team_id=slot.team_id,
-                  starts_at=slot.starts_at, online=request.online, **_booked_values(request),
-                  coupon=coupon, token=token)
+    values = dict(_placed(request), **_booked_values(request), coupon=coupon, token=token)
     patient = _patient_row(request)
     details = _booked_details(request, coupon)
     try:
@@ -188,11 +191,11 @@ def insert_booking(request: BookingRequest, coupon: str, token: str, drafts: lis
             existing = _guard_duplicate(session, request, values["service_id"], now)
             if not take_seat(session, values["slot_id"]):
                 raise Full()
-            values["duplicate_override"] = request.override_reason if existing else None
+            values["duplicate_override"] = request.override_reason if existing is not None else None
             values["patient_id"] = session.execute(_NEW_PATIENT, patient).scalar_one()
             appointment_id = session.execute(_NEW_APPOINTMENT, values).scalar_one()
-            _queue(session, drafts, appointment_id, request.language or "fr_CA")
             _audit_booked(session, appointment_id, details, existing, request.override_reason)
+            _queue(session, drafts, appointment_id, request.language or "fr_CA")
     except IntegrityError as error:
         if _is_collision(error):
             return None
@@ -209,12 +212,8 @@ def insert_hold(request: BookingRequest, coupon: str, token: str,
                 expires_at: datetime) -> Optional[Appointment]:
     """Take a seat for a hold: an appointment "held" until `expires_at`, its patient still
     blank. None if the coupon or the token was already taken; raises Full."""
-    slot = request.slot
-    values = dict(slot_id=slot.id, service_id=request.service.id,
-                  location_id=slot.location_id, team_id=slot.team_id,
-                  starts_at=slot.starts_at, status=Status.HELD.value, online=request.online,
-                  language=request.language, eligibility=request.eligibility,
-                  hold_expires_at=expires_at)
+    values = dict(_placed(request), status=Status.HELD.value, language=request.language,
+                  eligibility=request.eligibility, hold_expires_at=expires_at)
     try:
         with write_transaction() as session:
             if not take_seat(session, values["slot_id"]):
@@ -251,8 +250,8 @@ def complete_hold(hold: Appointment, request: BookingRequest, drafts: list[Draft
                                        Appointment.status == Status.EXPIRED.value, **values):
                     raise Changed()
             session.execute(update(Patient).where(Patient.id == patient_id).values(**patient))
-            _queue(session, drafts, hold_id, request.language or "fr_CA")
             _audit_booked(session, hold_id, details, existing, request.override_reason)
+            _queue(session, drafts, hold_id, request.language or "fr_CA")
     finally:
         db.session.expire(hold)
 
@@ -262,12 +261,12 @@ def move_appointment(appointment: Appointment, request: BookingRequest, now: dat
     old one freed in one transaction, or nothing changes. Raises Full, or Changed when the
     appointment was moved, cancelled or ended meanwhile."""
     appointment_id, old_slot_id, new_slot = appointment.id, appointment.slot_id, request.slot
-    before = {"slot": old_slot_id, "service": appointment.service_id,
-              "location": appointment.location_id, "team": appointment.team_id,
-              "starts_at": appointment.starts_at.isoformat()}
-    after = {"slot": new_slot.id, "service": request.service.id,
-             "location": new_slot.location_id, "team": new_slot.team_id,
-             "starts_at": new_slot.starts_at.isoformat()}
+    before: dict[str, Any] = {"slot": old_slot_id, "service": appointment.service_id,
+                              "location": appointment.location_id, "team": appointment.team_id,
+                              "starts_at": appointment.starts_at.isoformat()}
+    after: dict[str, Any] = {"slot": new_slot.id, "service": request.service.id,
+                             "location": new_slot.location_id, "team": new_slot.team_id,
+                             "starts_at": new_slot.starts_at.isoformat()}
     starts_at, user_id = new_slot.starts_at, request.user_id
     try:
         with write_transaction() as session:
@@ -337,7 +336,8 @@ def set_capacity(slot: Slot, capacity: int) -> None:
     session = db.session
     done = session.execute(
         update(Slot).where(Slot.id == slot.id, Slot.booked <= capacity)
-        .values(capacity=capacity).execution_options(synchronize_session=False)).rowcount
+        .values(capacity=capacity).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
     session.expire(slot, ["capacity", "booked"])
     if not done:
         booked = session.scalar(select(Slot.booked).where(Slot.id == slot.id))
