@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, url_for
@@ -16,8 +15,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..formatting import iso_date, localized, time_of_day
 from ..models import Location, Organization
-from ..timeutil import planner_zone
 
 if TYPE_CHECKING:
     from .request import BookingRequest
@@ -43,24 +42,6 @@ def patient_link(token: str) -> str:
         return url_for("public.short", token=token, _external=True)
     path = current_app.url_map.bind("localhost").build("public.short", {"token": token})
     return base + path
-
-
-def format_date(moment: datetime) -> str:
-    """Québec style in both languages: 2021-02-15."""
-    return moment.astimezone(planner_zone()).strftime("%Y-%m-%d")
-
-
-def format_time(moment: datetime, language: str) -> str:
-    """12 h 45 in French, 12:45 in English (Québec conventions)."""
-    local = moment.astimezone(planner_zone())
-    if language.startswith("fr"):
-        return f"{local.hour} h {local.minute:02d}"
-    return f"{local.hour}:{local.minute:02d}"
-
-
-def _pick(obj: object, field: str, language: str) -> str:
-    first, second = ("en", "fr") if language == "en" else ("fr", "en")
-    return str(getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or "")
 
 
 def address_of(location: Location) -> str:
@@ -94,14 +75,14 @@ def drafts(request: BookingRequest, coupon: str, token: str) -> list[Draft]:
         context = {
             "coupon": coupon,
             "patient_name": f"{data.first_name} {data.last_name}".strip(),
-            "service": _pick(service, "name", language),
-            "date": format_date(starts_at),
-            "time": format_time(starts_at, language),
-            "location": _pick(location, "name", language),
+            "service": localized(service, "name", language),
+            "date": iso_date(starts_at),
+            "time": time_of_day(starts_at, language),
+            "location": localized(location, "name", language),
             "address": address_of(location),
-            "instructions": _pick(service, "instructions", language),
-            "location_message": _pick(location, "message", language),
-            "planner": _pick(org, "name", language) if org else "",
+            "instructions": localized(service, "instructions", language),
+            "location_message": localized(location, "message", language),
+            "planner": localized(org, "name", language),
             "planner_phone": org.phone if org else "",
             "link": patient_link(token),
         }
