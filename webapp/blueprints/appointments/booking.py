@@ -94,11 +94,11 @@ def book_save() -> Response:
     values = {k: v for k, v in request.form.items() if k not in {"csrf_token"}}
     send_email, send_sms = send_flags(request.form, values)
     try:
-        appointment = engine.book(
-            choice.slot, choice.service, values, by_user=current_user, online=False,
-            send_email=send_email, send_sms=send_sms, comment=values.get("comment", ""),
-            language=values.get("language") or None,
-            override_reason=(values.get("override_reason") or None))
+        appointment = engine.book(engine.BookingRequest(
+            choice.slot, choice.service, values, comment=values.get("comment", ""),
+            by_user=current_user, online=False,
+            override_reason=(values.get("override_reason") or None),
+            send_email=send_email, send_sms=send_sms, language=values.get("language") or None))
     except engine.PatientDataInvalid as error:
         return render_book(choice, first, values, dict(error.errors, form=error.message), 422)
     except engine.DuplicatePerson as error:
