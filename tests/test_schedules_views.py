@@ -52,7 +52,7 @@ def test_week_view_shows_blocks_in_team_columns(client, world):
     assert "Équipe A" in page and "Équipe B" in page
     assert "09:00 – 13:00" in page and "64/64" in page and "12/12" in page
     assert 'class="cal-block gc-' in page and "is-locked" in page and "is-open" in page
-    assert "7 Jun" in page and "13 Jun" in page  # Sunday to Saturday
+    assert "Jun 7" in page and "Jun 13" in page  # Sunday to Saturday (Canadian English)
 
 
 def test_two_and_three_teams_show_side_by_side(client, world):

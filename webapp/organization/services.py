@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..extensions import db
+from ..formatting import localized
 from ..models import Service
 from ..models.organization import default_field_rules
-from ..web import localized
 from . import Refused, uploads
 from .changes import apply, record_created, snapshot
 from .ordering import next_position, ordered, shift

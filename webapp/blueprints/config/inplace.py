@@ -16,10 +16,10 @@ from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from ...extensions import db
+from ...formatting import localized
 from ...htmx import is_htmx, page_or_fragment, retarget, trigger
 from ...organization import Refused
 from ...organization.ordering import ordered
-from ...web import localized
 from .fields import ConfigForm
 
 T = TypeVar("T")

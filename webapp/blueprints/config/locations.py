@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
+from ...formatting import localized
 from ...models import Location
 from ...organization.locations import create_location, move_location, set_active, update_location
-from ...web import localized
 from . import bp
 from .inplace import OrderedList, save_form
 from .location_forms import LocationForm

@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
+from ...formatting import localized
 from ...models import Service
 from ...models.organization import default_field_rules
 from ...organization import uploads
 from ...organization.services import create_service, move_service, set_active, update_service
-from ...web import localized
 from . import bp
 from .inplace import OrderedList, save_form
 from .service_forms import ServiceForm

@@ -12,9 +12,9 @@ from werkzeug.wrappers import Response
 from ...accounts.permissions import requires
 from ...accounts.roles import ROLE_DESCRIPTIONS, TEAM_SCOPED, Perm, Role
 from ...extensions import db
+from ...formatting import localized
 from ...models import Location, RoleAssignment, User
 from ...organization import staff
-from ...web import localized
 from . import bp
 from .inplace import InPlace, save_form
 from .staff_forms import RoleForm

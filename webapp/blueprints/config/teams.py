@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
+from ...formatting import localized
 from ...models import Location, Service, Team
 from ...organization import staff
 from ...organization.teams import associate, create_team, update_team
-from ...web import localized
 from . import bp
 from .inplace import InPlace, save_form
 from .team_forms import AssociationForm, TeamForm
