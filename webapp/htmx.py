@@ -1,6 +1,7 @@
 """One place decides whether a request comes from htmx, and how to answer it."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, make_response, redirect, render_template, request
@@ -35,8 +36,13 @@ def redirect_to(url: str) -> Response:
     return response
 
 
-def trigger(response: Response, event: str) -> Response:
-    response.headers["HX-Trigger"] = event
+def trigger(response: Response, *events: str, **events_with_detail: Any) -> Response:
+    """Ask htmx to fire events on the page once this answer arrives. Several calls add up in
+    one JSON `HX-Trigger` header (as django-htmx's `trigger_client_event`): htmx 2 fires each
+    key with its value as the event's detail."""
+    fired = json.loads(response.headers.get("HX-Trigger") or "{}")
+    fired.update({event: {} for event in events}, **events_with_detail)
+    response.headers["HX-Trigger"] = json.dumps(fired)
     return response
 
 
