@@ -27,11 +27,12 @@ def page_or_fragment(page: str, fragment: str, status: int = 200, **context: Any
 
 def redirect_to(url: str) -> Response:
     """Redirect a plain request, or tell htmx to load the page."""
+    response: Response
     if is_htmx():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url
     else:
-        response = redirect(url)
+        response = make_response(redirect(url))
     response.vary.add("HX-Request")
     return response
 

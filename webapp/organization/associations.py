@@ -141,7 +141,7 @@ def _by_ids(model: type, ids: Collection[int], field_name: str) -> list[Any]:
     wanted = set(ids)
     if not wanted:
         return []
-    found = list(db.session.scalars(select(model).where(model.id.in_(wanted))))
+    found: list[Any] = list(db.session.scalars(select(model).where(model.id.in_(wanted))))  # type: ignore[attr-defined]
     if len(found) != len(wanted):
         raise AssociationError(field_name)
     return found

@@ -142,7 +142,7 @@ def _change(field: str, pair: list[Any]) -> list[str]:
     before, after = pair
     if field == "field_rules" and isinstance(before, dict) and isinstance(after, dict):
         return [_("%(field)s: %(before)s → %(after)s", field=PATIENT_FIELD_LABELS.get(k, k),
-                  before=RULE_LABELS.get(before.get(k), "—"), after=RULE_LABELS.get(v, v))
+                  before=RULE_LABELS.get(str(before.get(k)), "—"), after=RULE_LABELS.get(v, v))
                 for k, v in after.items() if before.get(k) != v]
     return [_("%(field)s: %(before)s → %(after)s", field=_label(field),
               before=_value(field, before), after=_value(field, after))]
@@ -171,7 +171,7 @@ def detail_lines(details: dict[str, Any]) -> list[str]:
 def _names(model: type, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    found = db.session.scalars(select(model).where(model.id.in_(ids)))
+    found: Any = db.session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
     if model is User:
         return {u.id: u.full_name for u in found}
     if model is Team:
