@@ -41,3 +41,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return str(value)
+
+
+def record_access(what: str, obj: Optional[Any] = None, **details: Any) -> AuditLog:
+    """A staff member saw patients' personal data (Québec's Law 25): who, what, when, from
+    where. `what` names the screen or export (action `access.<what>`); `details` say which
+    patients or filters (ids and counts, never the data itself). Committed with the
+    request's transaction: views that only read call `db.session.commit()` after it."""
+    return record(f"access.{what}", obj, **details)
