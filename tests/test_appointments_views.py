@@ -16,8 +16,7 @@ from webapp.timeutil import local_today
 
 from .booking_world import make_world
 from .factories import make_block, make_location, make_service, make_team, patient_data
-
-HX = {"HX-Request": "true"}
+from .helpers import HX, text
 
 
 @pytest.fixture
@@ -26,10 +25,6 @@ def world(app, client, auth):
     auth.login(Role.GESTION1)
     client.set_cookie("lang", "en")
     return world
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def count(model=Appointment):

@@ -10,11 +10,11 @@ from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Appointment, ScheduleBlock, Slot
 
+from .helpers import HX, text
 from .schedule_factories import book, make_block, make_world, slots_of
 
 TODAY = date(2026, 6, 1)  # a Monday
 DAY = date(2026, 6, 10)
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -24,10 +24,6 @@ def world(app, client, auth):
     auth.login(Role.GESTION1)
     client.set_cookie("lang", "en")
     return world
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def count_blocks():
