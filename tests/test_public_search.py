@@ -1,10 +1,13 @@
 """Finding the nearest location by postal code (PUB-1) and a location's page (PUB-2)."""
 from __future__ import annotations
 
-from webapp.extensions import db
-from webapp.models import Organization
+from datetime import timedelta
 
-from .factories import make_location, make_service, make_team
+from webapp.extensions import db
+from webapp.models import Organization, Team
+from webapp.timeutil import local_today
+
+from .factories import make_block, make_location, make_service, make_team
 from .helpers import text
 
 
@@ -94,17 +97,12 @@ def test_text_fields_are_escaped(client):
 
 
 def test_only_open_future_places_count_as_availability(client):
-    from datetime import date, timedelta
-
-    from .factories import make_block
-
     service, alma, montreal, elsewhere = _setup()
     db.session.get(Organization, 1).online_booking_open = True
-    from webapp.models import Team
-
     team = db.session.scalar(db.select(Team).where(Team.name == "A"))
-    make_block(alma, team, [service], date.today() + timedelta(days=2), online_open=False)
-    make_block(montreal, team, [service], date.today() + timedelta(days=2))
+    day = local_today() + timedelta(days=2)
+    make_block(alma, team, [service], day, "09:00", "12:00", online_open=False)
+    make_block(montreal, team, [service], day, "13:00", "16:00")  # one team, one place at a time
     page = text(client.get("/find", query_string={"service": service.id,
                                                   "postal_code": "G8B 1M4"}))
     alma_part = page[page.index("Pharmacie Alma"):page.index("Pharmacie Montréal")]

@@ -13,8 +13,7 @@ from webapp.scheduling.blocks import ScheduleError, StaleBlock, delete_block, up
 from webapp.scheduling.cloning import clone_day
 
 from .conftest import make_app
-from .factories import PASSWORD, make_user
-from .schedule_factories import book, make_block, make_world, slots_of
+from .factories import PASSWORD, make_user, make_world, slots_of, take_places
 from .test_schedules_domain import data
 
 TODAY = date(2026, 2, 20)
@@ -25,9 +24,9 @@ def test_schedules_on_postgresql(tmp_path, postgres_url):
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_url, TODAY=TODAY)
     with app.app_context(), force_locale("en"):
         world = make_world()
-        typical = make_block(world, date(2026, 2, 2), per_slot=3)
+        typical = world.add_block(date(2026, 2, 2), per_slot=3)
         booked = slots_of(typical)[1]
-        book(booked, world.dose1, 2)
+        take_places(booked, world.service, 2)
         update_block(typical, data(world, day=typical.day, per_slot=4), typical.version)
         db.session.commit()
         assert [s.capacity for s in slots_of(typical)] == [4] * 16
