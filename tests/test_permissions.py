@@ -1,13 +1,14 @@
 """Every staff view checks the active role: the role x view matrix, and role switching."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from webapp.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from webapp.extensions import db
 from webapp.models import RoleAssignment, User
+from webapp.timeutil import local_today
 
 from .conftest import PASSWORD
 
@@ -106,8 +107,8 @@ def test_switching_to_a_bad_role_id_is_refused(client, auth, bad):
 def test_role_outside_its_effective_dates_grants_nothing(client, auth):
     auth.login(Role.CONSULTATION1, email="c@test.example")
     user = User.by_email("c@test.example")
-    user.roles[0].ends_on = date.today() - timedelta(days=1)
-    future = RoleAssignment(role=Role.PILOTE.value, starts_on=date.today() + timedelta(days=3))
+    user.roles[0].ends_on = local_today() - timedelta(days=1)
+    future = RoleAssignment(role=Role.PILOTE.value, starts_on=local_today() + timedelta(days=3))
     user.roles.append(future)
     db.session.commit()
     assert client.get("/admin/followup/").status_code == 403

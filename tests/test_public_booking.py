@@ -3,7 +3,7 @@ confirm, cancel (PUB-3..PUB-9), through the test client."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,11 +17,12 @@ from webapp.models import (
     Organization,
     Slot,
 )
+from webapp.timeutil import local_today
 
 from .factories import make_block, make_location, make_service, make_team
 from .helpers import text
 
-DAY = date.today() + timedelta(days=3)
+DAY = local_today() + timedelta(days=3)
 
 
 @pytest.fixture

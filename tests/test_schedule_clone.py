@@ -12,11 +12,12 @@ from webapp.extensions import db
 from webapp.models import AuditLog, ScheduleBlock, Slot
 from webapp.scheduling.blocks import BlockInvalid
 from webapp.scheduling.cloning import clone_day
+from webapp.timeutil import local_today
 
 from .factories import make_world, slots_of, take_places
 
-TYPICAL = date(2026, 2, 2)  # a Monday in the past: nobody can book it
-TODAY = date(2026, 2, 20)
+TODAY = local_today()  # frozen for the app by the fixture
+TYPICAL = TODAY - timedelta(days=18)  # in the past: nobody can book it
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,8 @@ def blocks_on(day):
 
 
 def test_a_typical_day_is_copied_with_teams_services_and_padlocks(world):
-    world.add_block(TYPICAL, "09:00", "12:00", per_slot=4, services=[world.service, world.other_service])
+    world.add_block(TYPICAL, "09:00", "12:00", per_slot=4,
+                    services=[world.service, world.other_service])
     world.add_block(TYPICAL, "13:00", "15:10", per_slot=2, online_open=False)
     world.add_block(TYPICAL, "09:00", "12:00", per_slot=3, team=world.other_team)
     targets = [TODAY, TODAY + timedelta(days=1)]
@@ -121,9 +123,10 @@ def test_a_team_limited_role_copies_only_its_teams(world):
 
 
 def test_cloning_onto_the_day_the_clocks_spring_forward(world, app):
-    app.config["TODAY"] = date(2026, 3, 1)
-    world.add_block(TYPICAL, "00:00", "04:00")
-    report = clone_day(world.location, TYPICAL, [date(2026, 3, 8), date(2026, 11, 1)],
+    app.config["TODAY"] = date(2026, 3, 1)  # pinned: the days the clocks change in 2026
+    typical = date(2026, 2, 2)
+    world.add_block(typical, "00:00", "04:00")
+    report = clone_day(world.location, typical, [date(2026, 3, 8), date(2026, 11, 1)],
                        date(2026, 3, 1))
     db.session.commit()
     assert [d.places for d in report.days] == [12, 16]

@@ -23,10 +23,12 @@ from webapp.scheduling.blocks import (
     set_day_open,
     update_block,
 )
+from webapp.timeutil import local_today
 
 from .factories import make_service, make_team, make_world, slots_of, take_places
 
-DAY = date(2026, 6, 10)
+DAY = local_today() + timedelta(days=10)
+SUMMER = date(2026, 6, 10)  # pinned: Eastern Daylight Time, 07:00 is 11:00 UTC
 
 
 @pytest.fixture(autouse=True)
@@ -57,13 +59,13 @@ def errors_of(world, **changes):
 
 
 def test_saving_a_block_materialises_its_slots(world):
-    block = create_block(data(world, start=time(7), end=time(15), per_slot=4,
+    block = create_block(data(world, day=SUMMER, start=time(7), end=time(15), per_slot=4,
                               services=[world.service, world.other_service]))
     db.session.commit()
     slots = slots_of(block)
     assert len(slots) == 32 and sum(s.capacity for s in slots) == 128
     assert slots[0].starts_at == datetime(2026, 6, 10, 11, 0, tzinfo=UTC)  # 07:00 EDT
-    assert all(s.day == DAY and s.location_id == world.location.id and s.online_open
+    assert all(s.day == SUMMER and s.location_id == world.location.id and s.online_open
                for s in slots)
     assert {s.id for s in block.services} == {world.service.id, world.other_service.id}
     assert db.session.scalar(select(AuditLog.action).where(AuditLog.object_id == block.id)) \

@@ -1,7 +1,7 @@
 """The schedules on PostgreSQL: bulk inserts, version checks, capacity under bookings."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -11,12 +11,13 @@ from webapp.extensions import db
 from webapp.models import ScheduleBlock
 from webapp.scheduling.blocks import ScheduleError, StaleBlock, delete_block, update_block
 from webapp.scheduling.cloning import clone_day
+from webapp.timeutil import local_today
 
 from .conftest import make_app
 from .factories import PASSWORD, make_user, make_world, slots_of, take_places
 from .test_schedules_domain import data
 
-TODAY = date(2026, 2, 20)
+TODAY = local_today()  # frozen for the app below
 
 
 @pytest.mark.postgres
@@ -24,7 +25,7 @@ def test_schedules_on_postgresql(tmp_path, postgres_url):
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=postgres_url, TODAY=TODAY)
     with app.app_context(), force_locale("en"):
         world = make_world()
-        typical = world.add_block(date(2026, 2, 2), per_slot=3)
+        typical = world.add_block(TODAY - timedelta(days=18), per_slot=3)
         booked = slots_of(typical)[1]
         take_places(booked, world.service, 2)
         update_block(typical, data(world, day=typical.day, per_slot=4), typical.version)

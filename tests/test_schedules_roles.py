@@ -1,18 +1,19 @@
 """Who reads and who edits the schedules: roles, own teams and location scope."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import User
+from webapp.timeutil import local_today
 
 from .factories import make_world, slots_of
 
-TODAY = date(2026, 6, 1)
-DAY = date(2026, 6, 10)
+TODAY = local_today()  # frozen for the app by the fixture
+DAY = TODAY + timedelta(days=9 - TODAY.weekday())  # next week's Wednesday
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def test_readers_see_every_team_but_change_nothing(client, auth, world, role):
     assert client.get(f"/admin/schedules/blocks/new?location={world.location.id}").status_code \
         == 403
     assert client.post("/admin/schedules/clone", data={
-        "location": world.location.id, "source": "2026-05-29",
-        "target": ["2026-06-12"]}).status_code == 403
+        "location": world.location.id, "source": str(TODAY - timedelta(days=3)),
+        "target": [str(DAY + timedelta(days=2))]}).status_code == 403
     assert client.post("/admin/schedules/days/padlock", data={
         "location": world.location.id, "day": DAY.isoformat(), "open": "0"}).status_code == 403
     assert all(s.online_open for s in slots_of(block))

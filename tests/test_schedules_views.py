@@ -1,7 +1,7 @@
 """The Schedules menu through the client: calendar, dialogs, padlocks, clone, bad input."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Appointment, ScheduleBlock, Slot
+from webapp.timeutil import local_today
 
 from .factories import make_world, slots_of, take_places
 from .helpers import HX, text
 
-TODAY = date(2026, 6, 1)  # a Monday
-DAY = date(2026, 6, 10)
+TODAY = local_today()  # frozen for the app by the fixture: one date for the whole test
+DAY = TODAY + timedelta(days=9 - TODAY.weekday())  # next week's Wednesday
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def test_week_view_shows_blocks_in_team_columns(client, world):
     assert "Équipe A" in page and "Équipe B" in page
     assert "09:00 – 13:00" in page and "64/64" in page and "12/12" in page
     assert 'class="cal-block gc-' in page and "is-locked" in page and "is-open" in page
-    assert "7 Jun" in page and "13 Jun" in page  # Sunday to Saturday
+    sunday, saturday = DAY - timedelta(days=3), DAY + timedelta(days=3)
+    assert f"{sunday.day} {MONTHS[sunday.month - 1]}" in page
+    assert f"{saturday.day} {MONTHS[saturday.month - 1]}" in page
 
 
 def test_two_and_three_teams_show_side_by_side(client, world):
@@ -69,7 +73,7 @@ def test_month_view_shows_what_is_left_and_the_day_padlock(client, world):
     take_places(slots_of(block)[0], world.service, 2)
     page = text(client.get(f"/admin/schedules/?view=month&date={DAY}"))
     assert "<strong>34</strong>" in page and "of 36" in page
-    assert 'id="daylock-2026-06-10" class="padlock-btn mixed"' in page
+    assert f'id="daylock-{DAY}" class="padlock-btn mixed"' in page
 
 
 def test_filters_stay_in_the_url(client, world):
@@ -324,7 +328,7 @@ def test_a_block_padlock_toggles_in_place(client, world):
                            f"&location={world.location.id}", data={"open": "0"}, headers=HX)
     page = text(response)
     assert f'id="block-{block.id}"' in page and "is-locked" in page
-    assert 'id="dayhead-2026-06-10"' in page and 'hx-swap-oob="true"' in page
+    assert f'id="dayhead-{DAY}"' in page and 'hx-swap-oob="true"' in page
     assert "padlock-btn mixed" in page
     assert not any(s.online_open for s in slots_of(block))
     assert client.post(f"/admin/schedules/blocks/{block.id}/padlock",
@@ -353,8 +357,9 @@ def test_a_day_padlock_sets_every_block(client, world):
 def test_clone_dialog_lists_the_ticked_days_and_suggests_the_typical_day(client, world):
     world.add_block(TODAY - timedelta(days=3))
     page = text(client.get(f"/admin/schedules/clone?location={world.location.id}"
-                           f"&target=2026-06-10&target=2026-06-11", headers=HX))
-    assert 'value="2026-06-10" checked' in page and 'value="2026-06-11" checked' in page
+                           f"&target={DAY}&target={DAY + timedelta(days=1)}", headers=HX))
+    assert f'value="{DAY}" checked' in page
+    assert f'value="{DAY + timedelta(days=1)}" checked' in page
     assert f'value="{TODAY - timedelta(days=3)}"' in page and "16 left of 16" in page
 
 
@@ -372,25 +377,30 @@ def test_cloning_reports_blocks_and_places_per_day(client, world):
 
 
 def test_cloning_a_range_of_weekdays(client, world):
-    source = TODAY - timedelta(days=3)
+    source, monday = TODAY - timedelta(days=3), DAY - timedelta(days=2)
     world.add_block(source)
     client.post("/admin/schedules/clone", data={
         "location": world.location.id, "source": source.isoformat(),
-        "range_from": "2026-06-01", "range_to": "2026-07-31", "weekdays": ["0", "2", "4"]})
-    assert count_blocks() == 1 + 27
+        "range_from": monday.isoformat(), "range_to": (monday + timedelta(days=60)).isoformat(),
+        "weekdays": ["0", "2", "4"]})
+    assert count_blocks() == 1 + 27  # 8 weeks of Monday, Wednesday, Friday; then Mon to Fri
+
+
+SOURCE, FRIDAY = TODAY - timedelta(days=3), DAY + timedelta(days=2)
+EMPTY = TODAY - timedelta(days=31)
 
 
 @pytest.mark.parametrize("form, words", [
-    ({"target": ["2026-05-20"]}, "in the past"),
-    ({"target": ["2026-06-12"], "source": "2026-06-12"}, "also ticked as a target"),
-    ({"target": ["2026-06-12"], "source": "29/05/2026"}, "YYYY-MM-DD"),
+    ({"target": [str(TODAY - timedelta(days=12))]}, "in the past"),
+    ({"target": [str(FRIDAY)], "source": str(FRIDAY)}, "also ticked as a target"),
+    ({"target": [str(FRIDAY)], "source": f"{SOURCE:%d/%m/%Y}"}, "YYYY-MM-DD"),
     ({"target": ["12 juin"]}, "Unknown dates"),
     ({"target": []}, "Tick at least one day"),
-    ({"target": ["2026-06-12"], "source": "2026-05-01"}, "no time block on 2026-05-01"),
+    ({"target": [str(FRIDAY)], "source": str(EMPTY)}, f"no time block on {EMPTY}"),
 ])
 def test_bad_clones_are_refused(client, world, form, words):
-    world.add_block(date(2026, 5, 29))
-    data = {"location": world.location.id, "source": "2026-05-29", **form}
+    world.add_block(SOURCE)
+    data = {"location": world.location.id, "source": str(SOURCE), **form}
     response = client.post("/admin/schedules/clone", data=data, headers=HX)
     assert response.status_code == 200 and words in text(response)
     assert count_blocks() == 1
@@ -398,7 +408,7 @@ def test_bad_clones_are_refused(client, world, form, words):
 
 def test_a_typical_day_may_be_created_in_the_past(client, world):
     response = client.post("/admin/schedules/blocks/new", data=block_form(
-        world, day="2026-01-05"))
+        world, day=str(TODAY - timedelta(days=150))))
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Slot)) == 16
 

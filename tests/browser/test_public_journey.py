@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,11 +20,12 @@ from webapp.models import (
     EligibilityQuestion,
     Message,
 )
+from webapp.timeutil import local_today
 
 from ..factories import make_block, make_location, make_service, make_team
 
 pytestmark = pytest.mark.browser
-DAY = date.today() + timedelta(days=2)
+DAY = local_today() + timedelta(days=2)
 
 
 @pytest.fixture(scope="module")
