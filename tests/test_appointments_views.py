@@ -224,7 +224,11 @@ def test_modify_moves_upcoming_appointment(client, world, headers):
                            data={**patient_data(), "comment": "Déplacé", "location":
                                  str(world.location.id), "service": str(world.service.id),
                                  "date": day_of(world), "slot": str(new_slot.id)})
-    assert response.status_code in (204, 302)
+    shown = f"/admin/appointments/{appointment.id}?saved=1"
+    if headers:  # htmx follows HX-Redirect to the confirmation
+        assert (response.status_code, response.headers["HX-Redirect"]) == (204, shown)
+    else:
+        assert (response.status_code, response.headers["Location"]) == (302, shown)
     db.session.expire_all()
     moved = db.session.get(Appointment, appointment.id)
     assert moved.slot_id == new_slot.id and moved.comment == "Déplacé"
@@ -384,14 +388,19 @@ def test_qr_svg_has_no_style_attribute():
 @pytest.mark.parametrize("url", [
     "/admin/appointments/?location=99999999999999999999",
     "/admin/appointments/book?slot=99999999999999999999",
-    "/admin/appointments/book?location=1&service=99999999999999999999",
     "/admin/appointments/book?from=99999999999999999999",
     "/admin/appointments/99999999999999999999",
     "/admin/appointments/99999999999999999999/edit",
     "/admin/appointments/book?location=%C2%B2",
 ])
-def test_huge_or_odd_ids_never_500(client, world, url):
-    assert client.get(url).status_code in (200, 404)
+def test_huge_or_odd_ids_are_404(client, world, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_huge_service_id_asks_to_choose_again(client, world):
+    response = client.get(f"/admin/appointments/book?location={world.location.id}"
+                          "&service=99999999999999999999")
+    assert response.status_code == 200 and "Choose a service from the list." in text(response)
 
 
 def test_calendar_slot_link_then_service_choice_keeps_the_time(client, world):

@@ -103,7 +103,7 @@ def test_confirmation_queued_per_channel_in_french(world):
         assert appointment.coupon in message.body
         assert day in message.body and "9 h 45" in message.body
         assert "Pharmacie A" in message.body and "1 rue Test, Alma, G8B 1M4" in message.body
-    assert "Rendez-vous" in email.subject or "rendez-vous" in email.subject
+    assert email.subject == f"Confirmation de rendez-vous {appointment.coupon}"
     assert "Bonjour Marie Tremblay" in email.body
 
 

@@ -64,8 +64,8 @@ def test_create_an_account_gets_consultation_2_and_opens_its_permissions(pilot, 
     assert entry.details["after"]["email"] == user.email
     assert NEW_PASSWORD not in str(entry.details)
     page = text(pilot.get(response.headers["Location"]))
-    assert "Consultation #2" in page and "uniquement la consultation" in page.lower() or \
-        "Consultation #2" in page
+    assert "Compte créé pour Marie Tremblay avec le rôle Consultation #2." in page
+    assert "Consulte uniquement les horaires et les rendez-vous de sa propre équipe." in page
 
 
 def test_create_with_htmx_returns_the_new_row_and_team_membership(pilot):
