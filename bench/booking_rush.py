@@ -69,7 +69,7 @@ def _history(db: Any, location: Any, team: Any, service: Any) -> None:
     the query planner works on tables of a realistic size, with statistics)."""
     from sqlalchemy import insert, select
 
-    from webapp.booking.seats import COUPON_ALPHABET
+    from webapp.booking import COUPON_ALPHABET
     from webapp.models import Appointment, Patient
     from webapp.timeutil import local_today
 

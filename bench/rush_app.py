@@ -18,7 +18,6 @@ from flask import request
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from webapp import booking, create_app  # noqa: E402
-from webapp.booking.patients import PatientDataInvalid  # noqa: E402
 from webapp.extensions import csrf  # noqa: E402
 from webapp.models import utcnow  # noqa: E402
 
@@ -32,12 +31,12 @@ def bench_book() -> tuple[dict[str, Any], int]:
     try:
         slot = booking.get_slot(form.get("slot"))
         service = booking.get_service(form.get("service"), online=True)
-        appointment = booking.book(
-            slot, service, form, online=True, consent_at=utcnow(), send_email=True,
-            language=form.get("language", "fr_CA"))
+        appointment = booking.book(booking.BookingRequest(
+            slot, service, form, consent_at=utcnow(), online=True, send_email=True,
+            language=form.get("language", "fr_CA")))
     except booking.SlotFull as full:
         return {"error": "full", "alternatives": [s.id for s in full.alternatives]}, 409
-    except PatientDataInvalid as invalid:
+    except booking.PatientDataInvalid as invalid:
         return {"error": "invalid", "fields": {k: str(v) for k, v in invalid.errors.items()}}, 422
     except booking.BookingError as refused:
         return {"error": type(refused).__name__, "message": str(refused.message)}, 409

@@ -42,7 +42,7 @@ def race(database_url: str, slot_id: int, service_id: int, first_person: int, tr
         for n in range(first_person, first_person + tries):
             try:
                 slot, service = db.session.get(Slot, slot_id), db.session.get(Service, service_id)
-                appointment = booking.book(slot, service, patient_data(n))
+                appointment = booking.book(booking.BookingRequest(slot, service, patient_data(n)))
                 results.put(("ok", appointment.coupon))
             except booking.SlotFull:
                 results.put(("full", ""))
@@ -66,7 +66,8 @@ def book_until_killed(database_url: str, service_id: int, first_person: int,
             while True:
                 slot, service = db.session.get(Slot, slot_id), db.session.get(Service, service_id)
                 try:
-                    appointment = booking.book(slot, service, patient_data(n))
+                    appointment = booking.book(
+                        booking.BookingRequest(slot, service, patient_data(n)))
                 except booking.SlotFull:
                     break
                 n += 1

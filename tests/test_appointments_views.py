@@ -46,7 +46,7 @@ def form(world, slot=None, **fields):
 def book_one(world, slot=None, n=0, **fields):
     data = patient_data(n)
     data.update(fields)
-    return engine.book(slot or world.slots[0], world.service, data)
+    return engine.book(engine.BookingRequest(slot or world.slots[0], world.service, data))
 
 
 # --- calendar (APT-1, APT-6, §4.2) -----------------------------------------------------------

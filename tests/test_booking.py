@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from webapp import booking
 from webapp.accounts.roles import Role
 from webapp.booking import (
+    BookingRequest,
     ConsentMissing,
     DuplicatePerson,
     NotFound,
@@ -21,8 +22,7 @@ from webapp.booking import (
     SlotLocked,
     SlotPast,
     TeamNotAssociated,
-    engine,
-    seats,
+    codes,
 )
 from webapp.booking.patients import PatientDataInvalid
 from webapp.extensions import db
@@ -58,9 +58,9 @@ def staff(app) -> User:
     return make_user(Role.GESTION2)
 
 
-def book(slot, service, n=0, **options):
+def book(slot, service, n=0, now=None, **options):
     options.setdefault("language", "fr_CA")
-    return booking.book(slot, service, patient_data(n), **options)
+    return booking.book(BookingRequest(slot, service, patient_data(n), **options), now=now)
 
 
 def book_online(slot, service, n=0, **options):
@@ -71,12 +71,12 @@ def book_online(slot, service, n=0, **options):
 
 def test_booking_takes_a_place_and_records_everything(world, staff):
     slot = world.slots[0]
-    appointment = booking.book(slot, world.service, patient_data(0, email="marie@example.org"),
-                               by_user=staff, send_email=True, language="fr_CA",
-                               comment="Bras gauche")
+    appointment = booking.book(BookingRequest(
+        slot, world.service, patient_data(0, email="marie@example.org"), comment="Bras gauche",
+        by_user=staff, send_email=True, language="fr_CA"))
     assert appointment.status == Status.BOOKED
     assert len(appointment.coupon) == 6
-    assert set(appointment.coupon) <= set(seats.COUPON_ALPHABET)
+    assert set(appointment.coupon) <= set(codes.COUPON_ALPHABET)
     assert not set(appointment.coupon) & set("0O1IL")
     assert len(appointment.token) >= 22
     assert appointment.starts_at == slot.starts_at
@@ -90,9 +90,10 @@ def test_booking_takes_a_place_and_records_everything(world, staff):
 
 
 def test_confirmation_queued_per_channel_in_french(world):
-    appointment = booking.book(world.slots[3], world.service,
-                               patient_data(0, email="m@example.org", cell_phone="4185550100"),
-                               send_email=True, send_sms=True, language="fr_CA")
+    appointment = booking.book(BookingRequest(
+        world.slots[3], world.service,
+        patient_data(0, email="m@example.org", cell_phone="4185550100"),
+        send_email=True, send_sms=True, language="fr_CA"))
     messages = {m.channel: m for m in db.session.scalars(select(Message))}
     assert set(messages) == {"email", "sms"}
     email, sms = messages["email"], messages["sms"]
@@ -111,23 +112,24 @@ def test_confirmation_in_english_with_instructions(world):
     world.service.instructions_en = "Wear a short-sleeved shirt."
     world.service.name_en = "COVID-19 – 1st dose"
     db.session.commit()
-    booking.book(world.slots[3], world.service, patient_data(0, email="m@example.org"),
-                 send_email=True, language="en")
+    booking.book(BookingRequest(world.slots[3], world.service,
+                                patient_data(0, email="m@example.org"),
+                                send_email=True, language="en"))
     email = db.session.scalar(select(Message))
     assert "9:45" in email.body and "Wear a short-sleeved shirt." in email.body
     assert "COVID-19 – 1st dose" in email.body and email.subject.startswith("Appointment")
 
 
 def test_no_message_when_not_asked(world):
-    booking.book(world.slots[0], world.service, patient_data(0, email="m@example.org"),
-                 send_email=False)
+    booking.book(BookingRequest(world.slots[0], world.service,
+                                patient_data(0, email="m@example.org"), send_email=False))
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0
 
 
 def test_sending_without_address_is_a_field_error(world):
     with pytest.raises(PatientDataInvalid) as caught:
-        booking.book(world.slots[0], world.service, patient_data(0), send_email=True,
-                     send_sms=True)
+        booking.book(BookingRequest(world.slots[0], world.service, patient_data(0),
+                                    send_email=True, send_sms=True))
     assert set(caught.value.errors) == {"email", "cell_phone"}
     assert db.session.get(Slot, world.slots[0].id).booked == 0
 
@@ -136,7 +138,7 @@ def test_missing_required_fields_change_nothing(world):
     world.service.field_rules = dict(world.service.field_rules, health_insurance_number="required")
     db.session.commit()
     with pytest.raises(PatientDataInvalid) as caught:
-        booking.book(world.slots[0], world.service, {"first_name": "Marie"})
+        booking.book(BookingRequest(world.slots[0], world.service, {"first_name": "Marie"}))
     assert set(caught.value.errors) == {"last_name", "birth_date", "health_insurance_number"}
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
     assert_consistent()
@@ -156,8 +158,7 @@ def test_write_transaction_begins_immediate_on_sqlite(world):
 def test_coupon_collision_gets_another_coupon(world, monkeypatch):
     first = book(world.slots[0], world.service, 0)
     coupons = iter([first.coupon, "ACDEFH"])
-    monkeypatch.setattr(seats, "new_coupon", lambda: next(coupons))
-    monkeypatch.setattr(engine, "new_coupon", seats.new_coupon)
+    monkeypatch.setattr(codes, "new_coupon", lambda: next(coupons))
     second = book(world.slots[1], world.service, 1)
     assert second.coupon == "ACDEFH"
     assert_consistent()
@@ -309,17 +310,17 @@ def test_inactive_location_or_service_hidden_online(world):
 # -- the same person twice -----------------------------------------------------------------
 
 def test_same_person_refused_then_accepted_with_a_reason(world, staff):
-    first = booking.book(world.slots[0], world.service,
-                         patient_data(0, first_name="Marie-Ève", last_name="Côté"))
+    first = booking.book(BookingRequest(
+        world.slots[0], world.service, patient_data(0, first_name="Marie-Ève", last_name="Côté")))
     twin = patient_data(0, first_name="marie eve", last_name="COTE")
     with pytest.raises(DuplicatePerson) as caught:
-        booking.book(world.slots[1], world.service, twin, by_user=staff)
+        booking.book(BookingRequest(world.slots[1], world.service, twin, by_user=staff))
     assert caught.value.existing.id == first.id
     with pytest.raises(OverrideNotAllowed):
-        booking.book(world.slots[1], world.service, twin, online=True, consent_at=utcnow(),
-                     override_reason="asked twice")
-    second = booking.book(world.slots[1], world.service, twin, by_user=staff,
-                          override_reason="  Second arm, per the nurse  ")
+        booking.book(BookingRequest(world.slots[1], world.service, twin, consent_at=utcnow(),
+                                    online=True, override_reason="asked twice"))
+    second = booking.book(BookingRequest(world.slots[1], world.service, twin, by_user=staff,
+                                         override_reason="  Second arm, per the nurse  "))
     assert second.duplicate_override == "Second arm, per the nurse"
     entry = db.session.scalar(
         select(AuditLog).where(AuditLog.action == "appointment.duplicate_override"))
@@ -330,11 +331,12 @@ def test_same_person_refused_then_accepted_with_a_reason(world, staff):
 
 def test_same_health_insurance_number_is_the_same_person(world):
     book(world.slots[0], world.service, 0, )
-    booking.book(world.slots[1], world.service,
-                 patient_data(1, health_insurance_number="TREM 4001 0112"))
+    booking.book(BookingRequest(world.slots[1], world.service,
+                                patient_data(1, health_insurance_number="TREM 4001 0112")))
     with pytest.raises(DuplicatePerson):
-        booking.book(world.slots[2], world.service,
-                     patient_data(2, first_name="Autre", health_insurance_number="trem40010112"))
+        booking.book(BookingRequest(
+            world.slots[2], world.service,
+            patient_data(2, first_name="Autre", health_insurance_number="trem40010112")))
 
 
 def test_duplicates_only_count_upcoming_active_same_service(world):
@@ -404,11 +406,11 @@ def test_eligibility_answers(app):
 
 
 def test_hold_of_another_slot_is_refused(world):
-    held = booking.hold(world.slots[0], world.service, online=False)
+    held = booking.hold(BookingRequest(world.slots[0], world.service, online=False))
     with pytest.raises(NotFound):
-        booking.book(world.slots[1], world.service, patient_data(0), hold=held)
-    done = booking.book(world.slots[0], world.service, patient_data(0), hold=held,
-                        online=False)
+        booking.book(BookingRequest(world.slots[1], world.service, patient_data(0)), hold=held)
+    done = booking.book(BookingRequest(world.slots[0], world.service, patient_data(0),
+                                       online=False), hold=held)
     assert done.status == Status.BOOKED
 
 
@@ -466,3 +468,25 @@ def test_availability_queries_use_the_slot_indexes(world, online):
         for plan in plans:
             assert not any(line.startswith("SCAN slot") for line in plan), plan
             assert any(line.startswith("SEARCH slot USING INDEX ix_slot_") for line in plan), plan
+
+
+# -- the engine's shape ------------------------------------------------------------------------
+
+def test_the_app_calls_the_engine_through_its_public_names():
+    """Outside webapp/booking, nothing imports the engine's internals (tests of them may)."""
+    import ast
+    from pathlib import Path
+
+    internals = {"engine", "holds", "checks", "seats", "request", "codes", "availability",
+                 "errors"}
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in [*(root / "webapp").rglob("*.py"), *(root / "bench").glob("*.py")]:
+        if (root / "webapp" / "booking") in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                if "booking" in parts and parts[-1] in internals:
+                    found.append(f"{path.relative_to(root)}: {node.module}")
+    assert found == []

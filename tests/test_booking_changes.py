@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from webapp import booking
 from webapp.booking import (
     AlreadyBooked,
+    BookingRequest,
     CapacityBelowBooked,
     ChangedMeanwhile,
     NotConfirmable,
     NotModifiable,
     SlotFull,
     SlotPast,
-    engine,
+    codes,
 )
 from webapp.dbtx import write_transaction
 from webapp.extensions import db
@@ -29,8 +30,22 @@ def world(any_db_app):
     return make_world(days_ahead=1, per_slot=2)
 
 
-def book(slot, service, n=0, **options):
-    return booking.book(slot, service, patient_data(n), **options)
+def book(slot, service, n=0, now=None, **options):
+    return booking.book(BookingRequest(slot, service, patient_data(n), **options), now=now)
+
+
+def move(appointment, slot, service=None, now=None):
+    return booking.move(appointment, BookingRequest(slot, service or appointment.service),
+                        now=now)
+
+
+def hold(slot, service, minutes=booking.HOLD_MINUTES, now=None, **options):
+    return booking.hold(BookingRequest(slot, service, **options), minutes=minutes, now=now)
+
+
+def finalize(held, patient, now=None, **options):
+    return booking.finalize_hold(
+        held, BookingRequest(held.slot, held.service, patient, **options), now=now)
 
 
 def booked(slot):
@@ -42,7 +57,7 @@ def booked(slot):
 def test_move_takes_the_new_place_and_frees_the_old(world):
     old, new = world.slots[0], world.slots[5]
     appointment = book(old, world.service)
-    booking.move(appointment, new)
+    move(appointment, new)
     assert (booked(old), booked(new)) == (0, 1)
     assert appointment.slot_id == new.id and appointment.starts_at == new.starts_at
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "appointment.moved"))
@@ -55,7 +70,7 @@ def test_move_to_a_full_slot_changes_nothing(world):
     book(world.slots[1], world.service, 1)
     book(world.slots[1], world.service, 2)
     with pytest.raises(SlotFull) as caught:
-        booking.move(appointment, world.slots[1])
+        move(appointment, world.slots[1])
     assert caught.value.alternatives
     assert db.session.get(Appointment, appointment.id).slot_id == world.slots[0].id
     assert (booked(world.slots[0]), booked(world.slots[1])) == (1, 2)
@@ -64,17 +79,17 @@ def test_move_to_a_full_slot_changes_nothing(world):
 
 def test_move_downwards_in_id_order_works_too(world):
     appointment = book(world.slots[6], world.service)
-    booking.move(appointment, world.slots[2])
+    move(appointment, world.slots[2])
     assert (booked(world.slots[6]), booked(world.slots[2])) == (0, 1)
 
 
 def test_past_or_cancelled_appointment_cannot_move(world):
     appointment = book(world.slots[0], world.service)
     with pytest.raises(NotModifiable):
-        booking.move(appointment, world.slots[1], now=world.slots[0].starts_at)
+        move(appointment, world.slots[1], now=world.slots[0].starts_at)
     booking.cancel(appointment, reason="x")
     with pytest.raises(NotModifiable):
-        booking.move(appointment, world.slots[1])
+        move(appointment, world.slots[1])
     assert_consistent()
 
 
@@ -84,7 +99,7 @@ def test_move_changes_the_service_within_a_block_that_offers_it(world):
     world.block.services.append(other)
     db.session.commit()
     appointment = book(world.slots[0], world.service)
-    booking.move(appointment, world.slots[0], service=other)
+    move(appointment, world.slots[0], service=other)
     assert appointment.service_id == other.id and booked(world.slots[0]) == 1
     assert_consistent()
 
@@ -92,13 +107,13 @@ def test_move_changes_the_service_within_a_block_that_offers_it(world):
 def test_move_of_a_stale_appointment_is_refused(world):
     appointment = book(world.slots[0], world.service)
     stale_slot_id = appointment.slot_id
-    booking.move(appointment, world.slots[3])
+    move(appointment, world.slots[3])
     db.session.refresh(appointment)
     # someone else's screen still shows the first time: simulate by forcing the old slot
     from sqlalchemy.orm import attributes
     attributes.set_committed_value(appointment, "slot_id", stale_slot_id)
     with pytest.raises(ChangedMeanwhile):
-        booking.move(appointment, world.slots[5])
+        move(appointment, world.slots[5])
     assert_consistent()
 
 
@@ -147,22 +162,22 @@ def test_update_details_even_after_cancellation(world):
 
 def test_hold_then_finalize(world):
     slot = world.slots[0]
-    held = booking.hold(slot, world.service, online=False, language="en")
+    held = hold(slot, world.service, online=False, language="en")
     assert held.status == Status.HELD and held.hold_expires_at > utcnow()
     assert booked(slot) == 1
-    done = booking.finalize_hold(held, patient_data(0, email="m@example.org"), online=False,
-                                 send_email=True, language="en")
+    done = finalize(held, patient_data(0, email="m@example.org"), online=False,
+                    send_email=True, language="en")
     assert done.status == Status.BOOKED and done.hold_expires_at is None
     assert done.patient.last_name == "Tremblay" and booked(slot) == 1
     assert db.session.scalar(select(Message.body)).count(done.coupon) == 1
     with pytest.raises(AlreadyBooked):
-        booking.finalize_hold(held, patient_data(0), online=False)
+        finalize(held, patient_data(0), online=False)
     assert_consistent()
 
 
 def test_lapsed_holds_are_released_once(world):
     slot = world.slots[0]
-    held = booking.hold(slot, world.service, online=False)
+    held = hold(slot, world.service, online=False)
     later = held.hold_expires_at + timedelta(seconds=1)
     assert booking.release_expired_holds(held.hold_expires_at - timedelta(seconds=1)) == 0
     assert booking.release_expired_holds(later) == 1
@@ -173,21 +188,21 @@ def test_lapsed_holds_are_released_once(world):
 
 def test_lapsed_hold_retakes_a_free_place(world):
     slot = world.slots[0]
-    held = booking.hold(slot, world.service, online=False)
+    held = hold(slot, world.service, online=False)
     booking.release_expired_holds(held.hold_expires_at)
-    done = booking.finalize_hold(held, patient_data(0), online=False)
+    done = finalize(held, patient_data(0), online=False)
     assert done.status == Status.BOOKED and booked(slot) == 1
     assert_consistent()
 
 
 def test_lapsed_hold_whose_place_was_taken_gets_alternatives(world):
     slot = world.slots[0]
-    held = booking.hold(slot, world.service, online=False)
+    held = hold(slot, world.service, online=False)
     booking.release_expired_holds(held.hold_expires_at)
     book(slot, world.service, 1)
     book(slot, world.service, 2)
     with pytest.raises(SlotFull) as caught:
-        booking.finalize_hold(held, patient_data(0), online=False)
+        finalize(held, patient_data(0), online=False)
     assert slot.id not in [s.id for s in caught.value.alternatives]
     assert len(caught.value.alternatives) == 5
     assert held.status == Status.EXPIRED and booked(slot) == 2
@@ -196,30 +211,28 @@ def test_lapsed_hold_whose_place_was_taken_gets_alternatives(world):
 
 def test_an_unreleased_lapsed_hold_still_owns_its_place(world):
     slot = world.slots[0]
-    held = booking.hold(slot, world.service, online=False, minutes=1)
-    done = booking.finalize_hold(held, patient_data(0), online=False,
-                                 now=utcnow() + timedelta(minutes=5))
+    held = hold(slot, world.service, online=False, minutes=1)
+    done = finalize(held, patient_data(0), online=False, now=utcnow() + timedelta(minutes=5))
     assert done.status == Status.BOOKED and booked(slot) == 1
 
 
 def test_hold_on_a_full_slot(world):
     slot = world.slots[0]
     book(slot, world.service, 1)
-    booking.hold(slot, world.service, online=False)
+    hold(slot, world.service, online=False)
     with pytest.raises(SlotFull):
-        booking.hold(slot, world.service, online=False)
+        hold(slot, world.service, online=False)
     assert_consistent()
 
 
 def test_finalize_when_the_time_has_passed(world):
-    held = booking.hold(world.slots[0], world.service, online=False)
+    held = hold(world.slots[0], world.service, online=False)
     with pytest.raises(SlotPast):
-        booking.finalize_hold(held, patient_data(0), online=True,
-                              now=world.slots[0].starts_at)
+        finalize(held, patient_data(0), online=True, now=world.slots[0].starts_at)
 
 
 def test_day_old_lapsed_holds_are_forgotten(world):
-    held = booking.hold(world.slots[0], world.service, online=False)
+    held = hold(world.slots[0], world.service, online=False)
     booking.release_expired_holds(held.hold_expires_at)
     booking.release_expired_holds(held.hold_expires_at + timedelta(days=1, minutes=1))
     assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
@@ -250,7 +263,7 @@ def test_the_scheduler_releases_lapsed_holds(app):
     from webapp.jobs import install_jobs
 
     world = make_world(days_ahead=1)
-    held = booking.hold(world.slots[0], world.service, online=False, minutes=-1)
+    held = hold(world.slots[0], world.service, online=False, minutes=-1)
     install_jobs(app)
     try:
         job = scheduler.get_job("release_holds")
@@ -265,7 +278,7 @@ def test_the_scheduler_releases_lapsed_holds(app):
 def test_coupon_collision_retries_in_a_new_transaction(world, monkeypatch):
     first = book(world.slots[0], world.service, 0)
     coupons = iter([first.coupon, first.coupon, "ACDEFH"])
-    monkeypatch.setattr(engine, "new_coupon", lambda: next(coupons))
+    monkeypatch.setattr(codes, "new_coupon", lambda: next(coupons))
     second = book(world.slots[1], world.service, 1)
     assert second.coupon == "ACDEFH"
     assert_consistent()

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from webapp import booking
+from webapp.booking import BookingRequest
 from webapp.extensions import db
 from webapp.models import ACTIVE_STATUSES, Appointment, Service, Slot
 
@@ -63,7 +64,7 @@ def test_fifty_threads_race_for_three_places(any_db_app):
     def attempt(i):
         slot, service = db.session.get(Slot, slot_id), db.session.get(Service, service_id)
         try:
-            return booking.book(slot, service, patient_data(i)).coupon
+            return booking.book(BookingRequest(slot, service, patient_data(i))).coupon
         except booking.SlotFull as full:
             return "full" if full.alternatives else "full without alternatives"
 
@@ -104,8 +105,8 @@ def test_racing_moves_cancels_and_bookings_keep_counts_exact(any_db_app):
     world = make_world(days_ahead=1, per_slot=2, end="10:15")  # 5 slots x 2 places
     slot_ids = [s.id for s in world.slots]
     service_id = world.service.id
-    first = [booking.book(db.session.get(Slot, slot_ids[i % 5]), world.service,
-                          patient_data(i)).id for i in range(8)]
+    first = [booking.book(BookingRequest(db.session.get(Slot, slot_ids[i % 5]), world.service,
+                                         patient_data(i))).id for i in range(8)]
     allowed = (booking.SlotFull, booking.ChangedMeanwhile, booking.NotModifiable)
 
     def churn(i):
@@ -117,11 +118,12 @@ def test_racing_moves_cancels_and_bookings_keep_counts_exact(any_db_app):
             action = rng.choice(("move", "move", "cancel", "book"))
             try:
                 if action == "book":
-                    booking.book(slot, service, patient_data(1000 + 100 * i + step))
+                    booking.book(BookingRequest(slot, service,
+                                                patient_data(1000 + 100 * i + step)))
                 else:
                     appointment = db.session.get(Appointment, rng.choice(first))
                     if action == "move":
-                        booking.move(appointment, slot)
+                        booking.move(appointment, BookingRequest(slot, appointment.service))
                     else:
                         booking.cancel(appointment, reason="race")
                 done[action] += 1
@@ -187,7 +189,8 @@ def test_the_same_person_racing_on_other_slots_gets_one_appointment(any_db_app):
     def attempt(i):
         slot, service = db.session.get(Slot, slot_ids[i]), db.session.get(Service, service_id)
         try:
-            return booking.book(slot, service, patient_data(0, last_name="CÔTÉ" if i % 2 else "Cote"))
+            return booking.book(BookingRequest(
+                slot, service, patient_data(0, last_name="CÔTÉ" if i % 2 else "Cote")))
         except booking.DuplicatePerson:
             return "duplicate"
 
@@ -201,8 +204,8 @@ def test_the_same_person_racing_on_other_slots_gets_one_appointment(any_db_app):
 def test_ten_cancellations_of_one_appointment_free_one_place(any_db_app):
     world = make_world(days_ahead=1, per_slot=3)
     slot_id = world.slots[0].id
-    appointment_ids = [booking.book(db.session.get(Slot, slot_id), world.service,
-                                    patient_data(i)).id for i in range(2)]
+    appointment_ids = [booking.book(BookingRequest(db.session.get(Slot, slot_id), world.service,
+                                                   patient_data(i))).id for i in range(2)]
 
     def attempt(i):
         return booking.cancel(db.session.get(Appointment, appointment_ids[0]), reason=f"#{i}")

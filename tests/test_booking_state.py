@@ -10,6 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import delete, select, update
 
 from webapp import booking
+from webapp.booking import BookingRequest
 from webapp.dbtx import write_transaction
 from webapp.extensions import db
 from webapp.models import Appointment, AuditLog, Message, Patient, Service, Slot, utcnow
@@ -53,27 +54,30 @@ def test_counts_stay_exact_whatever_happens(app):
         @rule(i=st.integers(0, SLOTS - 1))
         def book(self, i: int) -> None:
             self.people += 1
-            self.attempt(booking.book, self.slot(i), db.session.get(Service, service_id),
-                         patient_data(self.people), now=self.now)
+            self.attempt(booking.book, BookingRequest(
+                self.slot(i), db.session.get(Service, service_id), patient_data(self.people)),
+                now=self.now)
 
         @rule(i=st.integers(0, SLOTS - 1))
         def hold(self, i: int) -> None:
-            self.attempt(booking.hold, self.slot(i), db.session.get(Service, service_id),
-                         online=False, now=self.now)
+            self.attempt(booking.hold, BookingRequest(
+                self.slot(i), db.session.get(Service, service_id), online=False), now=self.now)
 
         @rule(k=st.integers(0, 50))
         def finalize(self, k: int) -> None:
             appointment = self.appointment(k)
             if appointment is not None:
                 self.people += 1
-                self.attempt(booking.finalize_hold, appointment, patient_data(self.people),
-                             online=False, now=self.now)
+                self.attempt(booking.finalize_hold, appointment, BookingRequest(
+                    appointment.slot, appointment.service, patient_data(self.people),
+                    online=False), now=self.now)
 
         @rule(k=st.integers(0, 50), i=st.integers(0, SLOTS - 1))
         def move(self, k: int, i: int) -> None:
             appointment = self.appointment(k)
             if appointment is not None:
-                self.attempt(booking.move, appointment, self.slot(i), now=self.now)
+                self.attempt(booking.move, appointment,
+                             BookingRequest(self.slot(i), appointment.service), now=self.now)
 
         @rule(k=st.integers(0, 50))
         def cancel(self, k: int) -> None:

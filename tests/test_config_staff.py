@@ -58,7 +58,7 @@ def test_create_an_account_gets_consultation_2_and_opens_its_permissions(pilot, 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/accounts/{user.id}/roles")
     assert [r.role for r in user.roles] == [Role.CONSULTATION2.value]
-    assert user.phone == "(418) 555-0100" and user.category == "nurse"
+    assert user.phone == "418 555-0100" and user.category == "nurse"
     assert user.check_password(NEW_PASSWORD)
     [entry] = audit("staff.created")
     assert entry.details["after"]["email"] == user.email

@@ -49,9 +49,9 @@ def test_week_view_shows_blocks_in_team_columns(client, world):
     assert "Équipe A" in page and "Équipe B" in page
     assert "09:00 – 13:00" in page and "64/64" in page and "12/12" in page
     assert 'class="cal-block gc-' in page and "is-locked" in page and "is-open" in page
-    sunday, saturday = DAY - timedelta(days=3), DAY + timedelta(days=3)
-    assert f"{sunday.day} {MONTHS[sunday.month - 1]}" in page
-    assert f"{saturday.day} {MONTHS[saturday.month - 1]}" in page
+    sunday, saturday = DAY - timedelta(days=3), DAY + timedelta(days=3)  # Canadian English:
+    assert f"{MONTHS[sunday.month - 1]} {sunday.day}" in page  # "Jun 7"
+    assert f"{MONTHS[saturday.month - 1]} {saturday.day}" in page
 
 
 def test_two_and_three_teams_show_side_by_side(client, world):

@@ -1,39 +1,125 @@
 """How the planner writes times, dates, phone numbers, numbers and bilingual fields, for
 pages, emails, SMS, exports and PDFs alike: one rule per format, registered once as the
-templates' filters (`register`)."""
+templates' filters (`register`).
+
+Québec conventions (spec I18N-1): dates `2021-02-15` in both languages; a time of day in
+prose `9 h 30` in French, `9:30 a.m.` in English; `09:30` where a calendar grid is dense.
+Every function takes an explicit `language` ("fr_CA" or "en") or uses the current one:
+the request's, the one of a `force_locale` block, or the planner's default in a job.
+Instants (aware datetimes) are written in the planner's time zone.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Any, Optional
 
+import phonenumbers
+from babel.dates import format_date, format_skeleton
+from babel.dates import format_time as babel_time
+from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import format_date
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from .timeutil import local_today, planner_zone
 
-
-def localtime(moment: datetime) -> str:
-    """09:30, in the planner's time zone."""
-    local = moment.astimezone(planner_zone())
-    return f"{local.hour:02d}:{local.minute:02d}"
-
-
-def localdate(moment: datetime) -> str:
-    """2021-02-15, the day of an instant in the planner's time zone."""
-    return moment.astimezone(planner_zone()).date().isoformat()
-
-
-def localday(moment: datetime) -> str:
-    """Monday 1 February 2021 (in the page's language), in the planner's time zone."""
-    return format_date(moment.astimezone(planner_zone()).date(), "EEEE d MMMM y")
+# Babel locale of each interface language: Canadian English writes "9:30 a.m.", not "AM".
+BABEL_LOCALES = {"fr_CA": "fr_CA", "en": "en_CA"}
+TIME_OF_DAY = {"fr_CA": "H 'h' mm", "en": "h:mm a"}
+# Named forms of a day, as CLDR skeletons: each locale orders and abbreviates them its way.
+DATE_FORMS = {
+    "long": "full",            # lundi 15 février 2021 / Monday, February 15, 2021
+    "weekday": "E",            # lun. / Mon
+    "short": "MMMEd",          # lun. 15 févr. / Mon, Feb 15
+    "short_year": "yMMMEd",    # lun. 15 févr. 2021 / Mon, Feb 15, 2021
+    "day_month": "MMMd",       # 15 févr. / Feb 15
+    "day_month_year": "yMMMd",  # 15 févr. 2021 / Feb 15, 2021
+    "month": "yMMMM",          # février 2021 / February 2021
+}
 
 
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(planner_zone()).date()
+def language(lang: Optional[str] = None) -> str:
+    """ "en" or "fr_CA": the one given, else the current locale (French when there is none)."""
+    if lang is None:
+        current = get_locale()
+        lang = str(current) if current else "fr_CA"
+    return "en" if lang.startswith("en") else "fr_CA"
 
 
-def longdate(day: date) -> str:
-    return format_date(day, "full")
+def is_english(lang: Optional[str] = None) -> bool:
+    return language(lang) == "en"
+
+
+def localized(obj: Any, field: str, lang: Optional[str] = None) -> str:
+    """The French or English version of a bilingual field (`name_fr` / `name_en`), falling
+    back to the other language when the wanted one is empty."""
+    first, second = ("en", "fr") if is_english(lang) else ("fr", "en")
+    return str(getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")
+               or "")
+
+
+def _wall(value: datetime | time) -> time:
+    """The wall-clock time: an instant in the planner's time zone, a time of day as it is."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(planner_zone())
+        return value.time()
+    return value
+
+
+def _day(value: datetime | date) -> date:
+    if isinstance(value, datetime):
+        return (value.astimezone(planner_zone()) if value.tzinfo else value).date()
+    return value
+
+
+def time_of_day(value: datetime | time, lang: Optional[str] = None) -> str:
+    """9 h 30 in French, 9:30 a.m. in English: a time in sentences, messages, public pages."""
+    lang = language(lang)
+    return babel_time(_wall(value), TIME_OF_DAY[lang], locale=BABEL_LOCALES[lang])
+
+
+def hhmm(value: datetime | time | int) -> str:
+    """09:30 in both languages: dense calendar grids and `<input type="time">` values.
+    An int counts minutes from midnight (1440 is the day's end, 24:00)."""
+    if isinstance(value, int):
+        return f"{value // 60:02d}:{value % 60:02d}"
+    wall = _wall(value)
+    return f"{wall.hour:02d}:{wall.minute:02d}"
+
+
+def iso_date(value: datetime | date) -> str:
+    """2021-02-15 in both languages (an instant: its day in the planner's time zone)."""
+    return _day(value).isoformat()
+
+
+def date_text(value: datetime | date, form: str = "long", lang: Optional[str] = None) -> str:
+    """A day in words, in one of the `DATE_FORMS`: "long" is lundi 15 février 2021."""
+    lang = language(lang)
+    day, pattern = _day(value), DATE_FORMS[form]
+    if pattern == "full":
+        return format_date(day, pattern, locale=BABEL_LOCALES[lang])
+    return format_skeleton(pattern, day, locale=BABEL_LOCALES[lang])
+
+
+def decimal(value: float, places: Optional[int] = None, lang: Optional[str] = None) -> str:
+    """12,5 in French, 12.5 in English; `places` fixes the digits after the decimal mark."""
+    pattern = None if places is None else "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[language(lang)])
+
+
+def phone(number: phonenumbers.PhoneNumber) -> str:
+    """418 555-0100 (ext. 12) for North America, +33 1 23 45 67 89 elsewhere."""
+    if number.country_code == 1:
+        digits = str(number.national_number)
+        text = f"{digits[:3]} {digits[3:6]}-{digits[6:]}"
+    else:
+        bare = phonenumbers.PhoneNumber(country_code=number.country_code,
+                                        national_number=number.national_number,
+                                        italian_leading_zero=number.italian_leading_zero,
+                                        number_of_leading_zeros=number.number_of_leading_zeros)
+        text = phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{text} ext. {number.extension}" if number.extension else text
 
 
 def nl2br(text: str | None) -> Markup:
@@ -42,10 +128,10 @@ def nl2br(text: str | None) -> Markup:
 
 def register(app: Flask) -> None:
     """The app-wide template filters and globals, in one place."""
-    from .web import local_time_of_day
-
     app.jinja_env.filters.update(
-        localtime=localtime, localdate=localdate, localday=localday,
-        hm=local_time_of_day, longdate=longdate, isodate=local_date)
-    app.jinja_env.globals.update(today=local_today, nl2br=nl2br)
-
+        hm=time_of_day,           # 9 h 30 / 9:30 a.m.
+        localtime=hhmm,          # 09:30
+        localdate=iso_date,       # 2021-02-15
+        date_text=date_text,      # lundi 15 février 2021; date_text("short"): lun. 15 févr.
+        decimal=decimal)          # 12,5 / 12.5
+    app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .booking.holds import release_expired_holds
+from .booking import release_expired_holds
 from .extensions import db, scheduler
 from .messaging import dispatch_due
 

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -18,8 +17,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import dbtx, formatting
 from .accounts.permissions import active_role, can
 from .accounts.roles import ROLE_LABELS, Perm, Role
-from .booking.confirmations import format_time
 from .extensions import db, login_manager, scheduler
+from .formatting import is_english, localized
 from .models import Organization, User, utcnow
 
 CSP = (
@@ -88,16 +87,6 @@ def remember_language(response: Any, lang: str) -> Any:
     return response
 
 
-def is_english() -> bool:
-    return str(get_locale()).startswith("en")
-
-
-def localized(obj: Any, field: str) -> str:
-    """The French or English version of a bilingual field, falling back to the other."""
-    first, second = ("en", "fr") if is_english() else ("fr", "en")
-    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or ""
-
-
 def organization() -> Optional[Organization]:
     if "organization" not in g:
         try:
@@ -136,16 +125,10 @@ def _template_context() -> dict[str, Any]:
         "lang": "en" if is_english() else "fr",
         "version": current_app.config["VERSION"],
         "support_email": current_app.config["SUPPORT_EMAIL"],
-        "loc": localized,
         "can": can,
         "Perm": Perm,
         "Role": Role,
     }
-
-
-def local_time_of_day(moment: Any) -> str:
-    """12 h 45 in French, 12:45 in English, in the planner's time zone."""
-    return format_time(moment, "en" if is_english() else "fr_CA")
 
 
 def _security_headers(response: Any) -> Any:

@@ -112,7 +112,7 @@ def test_create_an_account_and_give_it_a_scoped_role(page, server, browser):
         assert sorted((r.role, r.location.name_fr if r.location else None)
                       for r in user.roles) == [("consultation2", None),
                                                ("gestion3", "Pharmacie A")]
-        assert user.phone == "(418) 555-0123" and [t.name for t in user.teams] == ["Équipe B"]
+        assert user.phone == "418 555-0123" and [t.name for t in user.teams] == ["Équipe B"]
     # The new account signs in with the password the Pilot gave it.
     other = browser.new_context(locale="fr-CA")
     newcomer = other.new_page()

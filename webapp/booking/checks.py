@@ -1,43 +1,51 @@
-"""The checks made before a booking transaction starts (read-only, so it stays short)."""
+"""The rules a booking must pass before its write starts: read-only, so the write stays short.
+
+Each entry point has one check here (`check_booking`, `check_hold`, `check_finalize`,
+`check_move`) that raises the first reason found (a `BookingError` or
+`PatientDataInvalid`) or returns the request cleaned for the write (see `request.py`).
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import bindparam, exists, select
 
 from ..extensions import db
 from ..models import (
-    ACTIVE_STATUSES,
     Appointment,
     EligibilityAnswer,
     EligibilityQuestion,
     Location,
     Organization,
-    Patient,
     Service,
     Slot,
-    User,
+    Status,
     block_service,
     team_answer,
 )
 from . import patients
-from .availability import horizon_end, team_serves
+from .availability import horizon_end, nearest_alternatives, team_serves
 from .errors import (
+    AlreadyBooked,
     ConsentMissing,
     NotEligible,
     NotFound,
+    NotModifiable,
     OnlineBookingClosed,
     OutsideHorizon,
     OverrideNotAllowed,
     ServiceNotOffered,
+    SlotFull,
     SlotLocked,
     SlotPast,
     TeamNotAssociated,
 )
+from .request import BookingRequest
+from .seats import UPCOMING
 
 MAX_ID = 2**31 - 1  # larger "ids" from a URL would overflow PostgreSQL's integer
 
@@ -56,7 +64,7 @@ def parse_id(raw: Any) -> Optional[int]:
     return value if 1 <= value <= MAX_ID else None
 
 
-_BOOKABLE = select(  # built once, run with bind values: see webapp/places.py
+_BOOKABLE = select(  # built once, run with bind values: see seats.py
     select(Location.active).where(Location.id == bindparam("p_location")).scalar_subquery(),
     exists().where(block_service.c.block_id == bindparam("p_block"),
                    block_service.c.service_id == bindparam("p_service")),
@@ -130,79 +138,101 @@ def check_eligibility(service: Service, team_id: int, answers: Optional[Mapping[
     return chosen
 
 
-@dataclass(frozen=True)
-class Request:
-    """Everything a booking needs, checked and cleaned before its transaction."""
 
-    data: patients.PatientData
-    language: str
-    answers: dict[str, int]
-    override: Optional[str]
-    user_id: Optional[int]
-
-    @property
-    def person_keys(self) -> list[str]:
-        keys = []
-        if self.data.identity_key:
-            keys.append("person:" + self.data.identity_key)
-        if self.data.health_insurance_number:
-            keys.append("hin:" + self.data.health_insurance_number)
-        return keys
-
-
-def prepare(service: Service, team_id: int, patient_data: Any, *, comment: Optional[str],
-            send_email: bool, send_sms: bool, language: Optional[str],
-            eligibility: Optional[Mapping[Any, Any]], consent_at: Optional[datetime],
-            online: bool, by_user: Optional[User], override_reason: Optional[str],
-            has_questions: bool = True) -> Request:
-    """Validate the patient details, channels, answers, consent and override reason."""
-    if isinstance(patient_data, patients.PatientData):
-        data = patient_data
+def clean(request: BookingRequest, *, has_questions: bool = True) -> BookingRequest:
+    """The request with the patient details, channels, answers, consent and override reason
+    checked and cleaned, in that order (the first reason found is the one reported)."""
+    if isinstance(request.patient, patients.PatientData):
+        data = request.patient
     else:
-        raw = dict(patient_data or {})
-        if comment is not None:
-            raw["comment"] = comment
-        data = patients.validate(raw, service.field_rules or {})
+        raw = dict(request.patient or {})
+        if request.comment is not None:
+            raw["comment"] = request.comment
+        data = patients.validate(raw, request.service.field_rules or {})
     missing = {}
-    if send_email and not data.email:
+    if request.send_email and not data.email:
         missing["email"] = _l("Enter an email address to send the confirmation by email.")
-    if send_sms and not data.cell_phone:
+    if request.send_sms and not data.cell_phone:
         missing["cell_phone"] = _l("Enter a cell phone number to send the confirmation by SMS.")
     if missing:
         raise patients.PatientDataInvalid(missing)
     try:
-        lang = patients.clean_language(language or data.language or "fr_CA")
+        language = patients.clean_language(request.language or data.language or "fr_CA")
     except patients.FieldError:
-        lang = "fr_CA"
-    answers = check_eligibility(service, team_id, eligibility, online=online,
-                                has_questions=has_questions)
-    if online and consent_at is None:
+        language = "fr_CA"
+    answers = check_eligibility(request.service, request.slot.team_id, request.eligibility,
+                                online=request.online, has_questions=has_questions)
+    if request.online and request.consent_at is None:
         raise ConsentMissing()
-    reason = " ".join((override_reason or "").split())[:500] or None
-    if reason and (online or by_user is None):
+    reason = _reason(request.override_reason)
+    if reason and (request.online or request.by_user is None):
         raise OverrideNotAllowed()
-    return Request(data=data, language=lang, answers=answers, override=reason,
-                   user_id=by_user.id if by_user is not None else None)
+    return replace(request, patient=data, eligibility=answers, language=language,
+                   override_reason=reason)
 
 
-_DUPLICATE = (
-    select(Appointment.id).join(Patient, Patient.id == Appointment.patient_id)
-    .where(Appointment.service_id == bindparam("p_service"),
-           Appointment.status.in_(ACTIVE_STATUSES),
-           Appointment.starts_at > bindparam("p_now", type_=Appointment.starts_at.type),
-           Appointment.id != bindparam("p_exclude"),
-           or_(Patient.identity_key == bindparam("p_key"),
-               Patient.health_insurance_number == bindparam("p_hin")))
-    .limit(1))
+def _reason(raw: Optional[str]) -> Optional[str]:
+    return " ".join((raw or "").split())[:500] or None
 
 
-def find_duplicate(service_id: int, request: Request, now: datetime,
-                   exclude_id: Optional[int] = None) -> Optional[int]:
-    """An upcoming appointment of the same person for the same service (indexed look-up);
-    NULL keys match nothing."""
-    data = request.data
-    if not (data.identity_key or data.health_insurance_number):
-        return None
-    return db.session.scalar(_DUPLICATE, {
-        "p_service": service_id, "p_now": now, "p_exclude": exclude_id or 0,
-        "p_key": data.identity_key, "p_hin": data.health_insurance_number})
+def slot_full(request: BookingRequest, now: datetime) -> SlotFull:
+    """The refusal of a slot found full, with the nearest other times (PUB-9)."""
+    return SlotFull(nearest_alternatives(request.slot, request.service,
+                                         online=request.online, now=now))
+
+
+def check_booking(request: BookingRequest, now: datetime) -> BookingRequest:
+    """Why this new booking cannot be made (raised), or the request cleaned."""
+    slot, service = request.slot, request.service
+    has_questions = check_bookable(slot, service, online=request.online, now=now)
+    if slot.booked >= slot.capacity:  # as just read: spare the rush a doomed transaction
+        raise slot_full(request, now)
+    return clean(request, has_questions=has_questions)
+
+
+def check_hold(request: BookingRequest, now: datetime) -> BookingRequest:
+    """Why this time cannot be held (raised), or the request with its answers and language
+    cleaned; the patient's details come later, with `check_finalize`."""
+    slot, service = request.slot, request.service
+    has_questions = check_bookable(slot, service, online=request.online, now=now)
+    answers = check_eligibility(service, slot.team_id, request.eligibility,
+                                online=request.online, has_questions=has_questions)
+    language = request.language if request.language in ("fr_CA", "en") else "fr_CA"
+    return replace(request, eligibility=answers, language=language)
+
+
+def check_finalize(hold: Appointment, request: BookingRequest, now: datetime) -> BookingRequest:
+    """Why this hold cannot become a booking (raised), or the request cleaned. A lapsed hold
+    is checked as a new booking would be: its place may have to be taken again."""
+    if hold.slot_id != request.slot.id or hold.service_id != request.service.id:
+        raise NotFound()
+    if hold.status in UPCOMING:
+        raise AlreadyBooked(hold)
+    if hold.status not in (Status.HELD.value, Status.EXPIRED.value):
+        raise NotFound()
+    if hold.status == Status.EXPIRED.value:
+        check_bookable(request.slot, request.service, online=request.online, now=now)
+    elif request.slot.starts_at <= now:
+        raise SlotPast()
+    if request.eligibility is None:
+        request = replace(request, eligibility=hold.eligibility)
+    return clean(request)
+
+
+def check_movable(appointment: Appointment, now: datetime) -> None:
+    """Only an upcoming appointment changes its time, service or location (APT-4)."""
+    if appointment.status not in UPCOMING or appointment.starts_at <= now:
+        raise NotModifiable()
+
+
+def check_move(appointment: Appointment, request: BookingRequest,
+               now: datetime) -> BookingRequest:
+    """Why the appointment cannot move to the request's slot and service (raised), or the
+    request to write: the appointment's patient and language, the override reason cleaned."""
+    check_bookable(request.slot, request.service, online=request.online, now=now)
+    patient = appointment.patient
+    person = patients.PatientData(first_name=patient.first_name, last_name=patient.last_name,
+                                  birth_date=patient.birth_date,
+                                  health_insurance_number=patient.health_insurance_number)
+    return replace(request, patient=person, eligibility={}, language=appointment.language,
+                   override_reason=_reason(request.override_reason))

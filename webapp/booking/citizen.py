@@ -2,7 +2,7 @@
 
 Eligibility answers travel in the query string (`q<question id>=<answer id>`), so each step
 is a plain link that survives reloads and the back button; the server checks them again at
-every step. A chosen time becomes a hold (webapp/holds.py) named by its random token.
+every step. A chosen time becomes a hold (`booking.hold`) named by its random token.
 """
 from __future__ import annotations
 
@@ -12,15 +12,13 @@ from datetime import date, timedelta
 from typing import Any, Optional
 
 from icalendar import Calendar, Event
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from .. import audit
-from ..dbtx import write_transaction
 from ..extensions import db
 from ..models import Appointment, Location, Service, Slot, Status, utcnow
-from .engine import normalize_coupon
+from .codes import normalize_coupon
 from .patients import clean_birth_date
-from .seats import free_place
 
 
 class IneligibleAnswer(Exception):
@@ -59,23 +57,6 @@ def one_per_time(slots: list[Slot]) -> list[Slot]:
         if kept is None or slot.capacity - slot.booked > kept.capacity - kept.booked:
             best[slot.starts_at] = slot
     return sorted(best.values(), key=lambda s: (s.starts_at, s.id))
-
-
-def release_hold(appointment: Appointment) -> bool:
-    """Give back a held place now (the citizen went back or chose another time)."""
-    appointment_id = appointment.id
-    with write_transaction() as session:
-        slot_id = session.execute(
-            update(Appointment)
-            .where(Appointment.id == appointment_id, Appointment.status == Status.HELD.value)
-            .values(status=Status.EXPIRED.value, hold_expires_at=utcnow())
-            .returning(Appointment.slot_id)
-            .execution_options(synchronize_session=False)).scalar_one_or_none()
-        if slot_id is None:
-            return False
-        free_place(session, slot_id)
-    db.session.expire(appointment)
-    return True
 
 
 def find_for_cancel(coupon_raw: str, second: str) -> Optional[Appointment]:

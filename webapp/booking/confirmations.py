@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Location, Organization, Service
-from ..timeutil import planner_zone
+from ..formatting import iso_date, localized, time_of_day
+from ..models import Location, Organization
+
+if TYPE_CHECKING:
+    from .request import BookingRequest
 
 KIND = "confirmation"
 
@@ -41,24 +44,6 @@ def patient_link(token: str) -> str:
     return base + path
 
 
-def format_date(moment: datetime) -> str:
-    """Québec style in both languages: 2021-02-15."""
-    return moment.astimezone(planner_zone()).strftime("%Y-%m-%d")
-
-
-def format_time(moment: datetime, language: str) -> str:
-    """12 h 45 in French, 12:45 in English (Québec conventions)."""
-    local = moment.astimezone(planner_zone())
-    if language.startswith("fr"):
-        return f"{local.hour} h {local.minute:02d}"
-    return f"{local.hour}:{local.minute:02d}"
-
-
-def _pick(obj: object, field: str, language: str) -> str:
-    first, second = ("en", "fr") if language == "en" else ("fr", "en")
-    return str(getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "") or "")
-
-
 def address_of(location: Location) -> str:
     parts = [location.address, location.city, location.postal_code]
     return ", ".join(p.strip() for p in parts if p and p.strip())
@@ -74,34 +59,39 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines())).strip()
 
 
-def drafts(*, coupon: str, patient_name: str, email: str | None, cell_phone: str | None,
-           send_email: bool, send_sms: bool, language: str, service: Service,
-           location: Location, starts_at: datetime, link: str = "") -> list[Draft]:
-    """The confirmation messages to queue for one booking, one per channel asked for."""
-    if not ((send_email and email) or (send_sms and cell_phone)):
+def drafts(request: BookingRequest, coupon: str, token: str) -> list[Draft]:
+    """The confirmation messages of one (cleaned) booking request, one per channel asked
+    for, with its confirmation number and the patient's link."""
+    data, language = request.details, request.language or "fr_CA"
+    email = data.email if request.send_email else None
+    cell_phone = data.cell_phone if request.send_sms else None
+    if not (email or cell_phone):
         return []
+    service, starts_at = request.service, request.slot.starts_at
+    location = db.session.get(Location, request.slot.location_id)
+    assert location is not None
     org = db.session.get(Organization, 1)
     with force_locale(language):
         context = {
             "coupon": coupon,
-            "patient_name": patient_name,
-            "service": _pick(service, "name", language),
-            "date": format_date(starts_at),
-            "time": format_time(starts_at, language),
-            "location": _pick(location, "name", language),
+            "patient_name": f"{data.first_name} {data.last_name}".strip(),
+            "service": localized(service, "name", language),
+            "date": iso_date(starts_at),
+            "time": time_of_day(starts_at, language),
+            "location": localized(location, "name", language),
             "address": address_of(location),
-            "instructions": _pick(service, "instructions", language),
-            "location_message": _pick(location, "message", language),
-            "planner": _pick(org, "name", language) if org else "",
+            "instructions": localized(service, "instructions", language),
+            "location_message": localized(location, "message", language),
+            "planner": localized(org, "name", language),
             "planner_phone": org.phone if org else "",
-            "link": link,
+            "link": patient_link(token),
         }
         made = []
-        if send_email and email:
+        if email:
             subject = _("Appointment confirmation %(coupon)s", coupon=coupon)
             made.append(Draft("email", email, subject,
                               _tidy(_render("email/confirmation.txt", context))))
-        if send_sms and cell_phone:
+        if cell_phone:
             made.append(Draft("sms", cell_phone, "",
                               _tidy(_render("sms/confirmation.txt", context))))
     return made

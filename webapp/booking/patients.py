@@ -14,9 +14,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Optional
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from ..formatting import phone
 from ..geo import normalize_postal_code
 from ..models import PATIENT_FIELDS
 
@@ -140,9 +142,8 @@ def clean_phone(value: str) -> str:
     found = PHONE.match(digits)
     if not found:
         raise FieldError(_l("Enter a 10-digit phone number, for example 418 555-0100."))
-    area, exchange, line = found.groups()
-    number = f"{area} {exchange}-{line}"
-    return f"{number} ext. {extension}" if extension else number
+    return phone(phonenumbers.PhoneNumber(country_code=1, national_number=int("".join(
+        found.groups())), extension=extension or None))
 
 
 def clean_cell_phone(value: str) -> str:

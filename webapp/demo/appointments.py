@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from .. import booking
-from ..booking.availability import find_availability
 from ..extensions import db
 from ..models import Location, Organization, Service, utcnow
 
@@ -35,7 +34,7 @@ def add_demo_appointments(per_location: int = 40, seed: int = 7) -> int:
     n = 0
     for location in locations:
         for service in services[:1]:
-            slots = find_availability(service, location, online=False)
+            slots = booking.find_availability(service, location, online=False)
             for slot in rng.sample(slots, min(per_location, len(slots))):
                 n += 1
                 online = slot.online_open and rng.random() < 0.2
@@ -46,11 +45,11 @@ def add_demo_appointments(per_location: int = 40, seed: int = 7) -> int:
                 eligibility = {q.id: next(a.id for a in q.answers if a.eligible)
                                for q in service.questions if any(a.eligible for a in q.answers)}
                 try:
-                    appointment = booking.book(
-                        slot, service, data, online=online, comment=rng.choice(COMMENTS),
-                        send_email=bool(data["email"]), send_sms=bool(data["cell_phone"]),
-                        consent_at=utcnow() if online else None,
-                        eligibility=eligibility if online else None)
+                    appointment = booking.book(booking.BookingRequest(
+                        slot, service, data, eligibility=eligibility if online else None,
+                        comment=rng.choice(COMMENTS), consent_at=utcnow() if online else None,
+                        online=online, send_email=bool(data["email"]),
+                        send_sms=bool(data["cell_phone"])))
                 except booking.BookingError:
                     continue
                 made += 1

@@ -47,7 +47,7 @@ def add_demo_resources(password: str) -> list[tuple[str, str]]:
     made = []
     for email, first, last, category, role, place, team_names, active in NURSES:
         user = User(email=email, first_name=first, last_name=last, category=category,
-                    phone="(418) 555-0142", cell_phone="(418) 555-0199", active=active,
+                    phone="418 555-0142", cell_phone="418 555-0199", active=active,
                     colour=TEAM_LOOKS.get(team_names[0], "#9e9e9e") if team_names else "#00897b",
                     teams=[teams[n] for n in team_names if n in teams])
         user.set_password(password)

@@ -5,6 +5,6 @@ is sent once whatever the number of workers); `timing` says when a communication
 """
 from __future__ import annotations
 
-from .outbox import dispatch_due, queue, send
+from .outbox import dispatch_due, queue, queue_rows, send
 
-__all__ = ["dispatch_due", "queue", "send"]
+__all__ = ["dispatch_due", "queue", "queue_rows", "send"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Optional, Protocol
+from typing import Any, Optional, Protocol
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Message, utcnow
@@ -123,3 +124,15 @@ def dispatch_due(now: Optional[datetime] = None, limit: int = 100) -> int:
         .limit(limit)
     ).all()
     return sum(1 for message in due if send(message, now))
+
+
+_QUEUE_ROWS = insert(Message.__table__)
+
+
+def queue_rows(session: Session, messages: list[dict[str, Any]]) -> None:
+    """Queue messages inside the caller's open transaction with plain INSERTs, for a hot path
+    that holds a write lock (the booking engine); each dict names the columns as `queue`
+    takes them, and is due now unless it says otherwise."""
+    now = utcnow()
+    for message in messages:
+        session.execute(_QUEUE_ROWS, {"due_at": now, **message})

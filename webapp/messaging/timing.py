@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..web import is_english
+from ..formatting import time_of_day
 
 KINDS = ("reminder_1", "reminder_2", "followup_absent", "followup_cancelled")
 BEFORE = frozenset({"reminder_1", "reminder_2"})
@@ -52,8 +52,8 @@ def send_window() -> tuple[int, int]:
 
 
 def clock(hour: int) -> str:
-    """15 -> "15 h 00" in French, "15:00" in English (Québec conventions)."""
-    return f"{hour:02d}:00" if is_english() else f"{hour} h 00"
+    """15 -> "15 h 00" in French, "3:00 p.m." in English."""
+    return time_of_day(time(hour))
 
 
 def delay_text(kind: str, hours: int) -> str:

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from ..accounts.roles import TEAM_SCOPED, Role
 from ..extensions import db
+from ..formatting import localized
 from ..messaging import timing as send_timing
 from ..models import CommunicationSetting, Location, Organization, Service, User
 from ..timeutil import local_today
-from ..web import localized
 from . import associations
 from .staff import pilot_count
 

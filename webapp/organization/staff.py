@@ -25,6 +25,7 @@ from .. import audit, messaging
 from ..accounts import signin as accounts
 from ..accounts.roles import DEFAULT_ROLE, MAX_PILOTS, Role
 from ..extensions import db
+from ..formatting import phone
 from ..models import Location, RoleAssignment, Team, User
 from ..timeutil import local_today
 from .changes import diff, snapshot
@@ -56,7 +57,7 @@ def category_label(key: str) -> str:
 
 
 def normalize_phone(raw: str) -> Optional[str]:
-    """A phone number written the usual way ('(418) 555-0100'), or None if not valid."""
+    """A phone number written the usual way ('418 555-0100'), or None if not valid."""
     text = re.sub(r"\b(poste|p\.)\s*", " ext ", raw or "", flags=re.I)
     try:
         number = phonenumbers.parse(text, "CA")
@@ -64,9 +65,7 @@ def normalize_phone(raw: str) -> Optional[str]:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    domestic = phonenumbers.region_code_for_number(number) in {"CA", "US"}
-    style = phonenumbers.PhoneNumberFormat
-    return phonenumbers.format_number(number, style.NATIONAL if domestic else style.INTERNATIONAL)
+    return phone(number)
 
 
 def email_taken(email: str, other_than: Optional[User] = None) -> bool:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import IO, Optional
 
 from flask import current_app
-from flask_babel import format_decimal
 from flask_babel import gettext as _
+
+from ..formatting import decimal
 
 PDF, PNG, JPEG, GIF, WEBP = "pdf", "png", "jpg", "gif", "webp"
 IMAGES = frozenset({PNG, JPEG, GIF, WEBP})
@@ -128,5 +129,5 @@ def kind_of(relative: str) -> str:
 
 def human_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
-    return _("%(n)s KB", n=format_decimal(round(size / 1024)))
+        return _("%(n)s MB", n=decimal(round(size / (1024 * 1024), 1)))
+    return _("%(n)s KB", n=decimal(round(size / 1024)))

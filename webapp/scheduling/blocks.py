@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
 from ..extensions import db
+from ..formatting import hhmm, iso_date, localized
 from ..models import (
     Appointment,
     Location,
@@ -121,10 +122,6 @@ def eligible_services(team: Optional[Team], location: Location) -> list[Service]
 
 # --- Checking ---------------------------------------------------------------------
 
-def hhmm(moment: time) -> str:
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
 def _time_errors(start: time, end: time) -> dict[str, str]:
     if end == start:
         return {"end": _("The end must be after the start.")}
@@ -200,7 +197,7 @@ def check_block(data: BlockData, block: Optional[ScheduleBlock] = None) -> dict[
             errors["start"] = _(
                 "Team %(team)s already has a time block from %(start)s to %(end)s on "
                 "%(day)s at %(location)s.", team=data.team.name, start=hhmm(clash.start_time),
-                end=hhmm(clash.end_time), day=clash.day.isoformat(),
+                end=hhmm(clash.end_time), day=iso_date(clash.day),
                 location=_name(clash.location))
     return errors
 
@@ -403,8 +400,6 @@ def set_day_open(location: Location, day: date, is_open: bool,
 # --- Helpers --------------------------------------------------------------------
 
 def _name(obj: object) -> str:
-    from ..web import localized
-
     return localized(obj, "name")
 
 
@@ -419,8 +414,7 @@ def _booked_meanwhile() -> str:
 
 
 def _slot_list(slots: list[Slot]) -> str:
-    zone = planner_zone()
-    named = [_("%(time)s (%(booked)s booked)", time=hhmm(s.starts_at.astimezone(zone).time()),
+    named = [_("%(time)s (%(booked)s booked)", time=hhmm(s.starts_at),
                booked=s.booked) for s in sorted(slots, key=lambda s: s.starts_at)[:NAMED_SLOTS]]
     if len(slots) > NAMED_SLOTS:
         named.append(_("and %(count)s more", count=len(slots) - NAMED_SLOTS))

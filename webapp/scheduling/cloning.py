@@ -19,9 +19,10 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
+from ..formatting import hhmm, iso_date
 from ..models import Location, ScheduleBlock, Service, Slot, Team, block_service, utcnow
 from ..timeutil import planner_zone
-from .blocks import BlockInvalid, _name, _team_offers, hhmm
+from .blocks import BlockInvalid, _name, _team_offers
 from .slots import clock, local_clock, minutes_of, slot_starts
 
 MAX_TARGETS = 366
@@ -78,11 +79,11 @@ def check_targets(source: date, targets: list[date], today: date) -> None:
     if past:
         raise BlockInvalid({"targets": _(
             "Days in the past cannot receive a clone: %(days)s.",
-            days=", ".join(d.isoformat() for d in past))})
+            days=", ".join(iso_date(d) for d in past))})
     if source in targets:
         raise BlockInvalid({"source": _(
             "The source day %(day)s is also ticked as a target: untick it or pick another "
-            "source day.", day=source.isoformat())})
+            "source day.", day=iso_date(source))})
 
 
 def source_blocks(location: Location, source: date,
@@ -112,7 +113,7 @@ def plan(location: Location, source: date,
     blocks = source_blocks(location, source, team_ids)
     if not blocks:
         raise BlockInvalid({"source": _("There is no time block on %(day)s to copy.",
-                                        day=source.isoformat())})
+                                        day=iso_date(source))})
     slots: dict[int, list[tuple[time, int]]] = defaultdict(list)
     zone = planner_zone()
     for block_id, starts_at, remaining in db.session.execute(
@@ -132,7 +133,7 @@ def plan(location: Location, source: date,
         planned.extend(_runs(block, services, slots[block.id]))
     if not planned:
         raise BlockInvalid({"source": _("Every slot of %(day)s is fully booked: there is no "
-                                        "availability left to copy.", day=source.isoformat())})
+                                        "availability left to copy.", day=iso_date(source))})
     return planned, warnings
 
 

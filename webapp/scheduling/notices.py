@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..formatting import iso_date, localized, time_of_day
 from ..messaging import queue
 from ..models import Appointment
-from ..timeutil import planner_zone
 
 KIND = "cancelled_by_staff"
 
@@ -22,15 +22,13 @@ def notify_cancelled(appointment: Appointment) -> int:
     if not channels:
         return 0
     language = appointment.language if appointment.language in ("fr_CA", "en") else "fr_CA"
-    local = appointment.starts_at.astimezone(planner_zone())
-    location = appointment.location
+    starts_at = appointment.starts_at
     with force_locale(language):
-        place = location.name_en if language == "en" and location.name_en else location.name_fr
         subject = _("Your appointment is cancelled")
         body = _("Your appointment of %(day)s at %(time)s at %(location)s (confirmation number "
                  "%(coupon)s) has been cancelled by the clinic. We apologise; please book "
-                 "another time.", day=local.date().isoformat(), time=local.strftime("%H:%M"),
-                 location=place, coupon=appointment.coupon)
+                 "another time.", day=iso_date(starts_at), time=time_of_day(starts_at, language),
+                 location=localized(appointment.location, "name", language), coupon=appointment.coupon)
     for channel, recipient in channels:
         queue(KIND, channel, recipient, body, subject=subject if channel == "email" else "",
               language=language, appointment_id=appointment.id)

@@ -20,7 +20,7 @@ from ...booking.staff_steps import (
     send_flags,
     slot_in_scope,
 )
-from ...formatting import localdate
+from ...formatting import iso_date
 from ...htmx import is_htmx, page_or_fragment, redirect_to
 from ...models import Appointment, utcnow
 from ...timeutil import local_today
@@ -75,7 +75,7 @@ def book() -> Response:
         return page_or_fragment("appointments/book.html", "appointments/_book.html", choice=None)
     choice, first = _choice(request.args)
     errors: dict[str, Any] = {}
-    if choice.slot is not None and localdate(choice.slot.starts_at) != choice.day.isoformat():
+    if choice.slot is not None and iso_date(choice.slot.starts_at) != choice.day.isoformat():
         choice.slot = None  # another date was chosen since: pick a time again
     if choice.slot is not None and choice.slot.id not in {s.id for s in choice.slots}:
         slot = choice.slot
@@ -94,11 +94,11 @@ def book_save() -> Response:
     values = {k: v for k, v in request.form.items() if k not in {"csrf_token"}}
     send_email, send_sms = send_flags(request.form, values)
     try:
-        appointment = engine.book(
-            choice.slot, choice.service, values, by_user=current_user, online=False,
-            send_email=send_email, send_sms=send_sms, comment=values.get("comment", ""),
-            language=values.get("language") or None,
-            override_reason=(values.get("override_reason") or None))
+        appointment = engine.book(engine.BookingRequest(
+            choice.slot, choice.service, values, comment=values.get("comment", ""),
+            by_user=current_user, online=False,
+            override_reason=(values.get("override_reason") or None),
+            send_email=send_email, send_sms=send_sms, language=values.get("language") or None))
     except engine.PatientDataInvalid as error:
         return render_book(choice, first, values, dict(error.errors, form=error.message), 422)
     except engine.DuplicatePerson as error:

@@ -105,9 +105,10 @@ def edit_save(appointment_id: int) -> Response:
     except engine.PatientDataInvalid as error:
         return render_edit(appointment, values, dict(error.errors, form=error.message), 422)
     try:
-        if moving and choice is not None and choice.slot is not None:
-            engine.move(appointment, choice.slot, service=choice.service, by_user=current_user,
-                        override_reason=values.get("override_reason") or None)
+        if moving and choice is not None and choice.slot and choice.service:
+            engine.move(appointment, engine.BookingRequest(
+                choice.slot, choice.service, by_user=current_user,
+                override_reason=values.get("override_reason") or None))
         engine.update_details(appointment, values, comment=values.get("comment", ""),
                               by_user=current_user)
     except engine.PatientDataInvalid as error:

@@ -26,6 +26,12 @@ MESSAGE_STATUSES = {"pending": _l("waiting to be sent"), "sending": _l("being se
 
 
 @bp.context_processor
+def _calendar_context() -> dict[str, Any]:
+    """The shared calendar templates (templates/calendar/) link to this calendar."""
+    return {"calendar_endpoint": "appointments.index"}
+
+
+@bp.context_processor
 def _booking_context() -> dict[str, Any]:
     return {"shown_fields": shown_fields, "field_labels": FIELD_LABELS,
             "field_inputs": FIELD_INPUTS, "field_hints": FIELD_HINTS, "sexes": SEXES,

@@ -47,4 +47,4 @@ def audit_log() -> Response:
     return page_or_fragment(
         "config/audit_log.html", "config/_audit_entries.html", form=form, entries=entries,
         filters=filters, actions=ACTIONS, objects=object_names(list(entries.items)),
-        detail_lines=detail_lines, zone=planner_zone())
+        detail_lines=detail_lines)

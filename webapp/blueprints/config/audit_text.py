@@ -17,6 +17,7 @@ from wtforms.fields.core import UnboundField
 
 from ...accounts.roles import ROLE_LABELS, Role
 from ...extensions import db
+from ...formatting import localized
 from ...messaging import timing as send_timing
 from ...models import (
     AuditLog,
@@ -29,7 +30,6 @@ from ...models import (
     User,
 )
 from ...organization.staff import category_label
-from ...web import localized
 from .communication_forms import CommunicationForm
 from .location_forms import LocationForm
 from .public_page_forms import PublicPageForm

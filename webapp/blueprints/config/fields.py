@@ -14,6 +14,7 @@ from wtforms import Field, Form, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 from wtforms.validators import Optional as IfGiven
 
+from ...formatting import phone
 from ...organization import uploads
 from ...organization.configuration import PostalCodeError, locate
 
@@ -91,16 +92,7 @@ class PhoneNumber:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
             raise ValidationError(str(_l("Enter a valid phone number, for example 418 555-0100.")))
-        field.data = format_phone(number)
-
-
-def format_phone(number: phonenumbers.PhoneNumber) -> str:
-    if number.country_code == 1:
-        digits = str(number.national_number)
-        text = f"{digits[:3]} {digits[3:6]}-{digits[6:]}"
-    else:
-        text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return f"{text} #{number.extension}" if number.extension else text
+        field.data = phone(number)
 
 
 class WebAddress:

@@ -12,6 +12,7 @@ from ... import audit
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
+from ...formatting import localized
 from ...htmx import is_htmx, page_or_fragment, retarget
 from ...models import Location
 from ...organization.configuration import (
@@ -22,7 +23,6 @@ from ...organization.configuration import (
     ordered,
     snapshot,
 )
-from ...web import localized
 from . import bp
 from .inplace import form_answer, row_or_list, saved_answer, step_of
 from .location_forms import LocationForm

@@ -19,10 +19,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.validators import Optional as IfGiven
 
+from ...formatting import localized
 from ...models import FIELD_RULES, PATIENT_FIELDS, EligibilityQuestion, Service
 from ...organization import uploads
 from ...organization.configuration import clean_group, duration_mismatches
-from ...web import localized
 from .fields import (
     TOO_LONG,
     ChoiceField,

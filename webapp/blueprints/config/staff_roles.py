@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 from ...accounts.permissions import requires
 from ...accounts.roles import ROLE_DESCRIPTIONS, TEAM_SCOPED, Perm, Role
 from ...extensions import db
+from ...formatting import localized
 from ...htmx import is_htmx, page_or_fragment
 from ...models import Location, RoleAssignment, User
 from ...organization import staff
-from ...web import localized
 from . import bp
 from .staff_forms import RoleForm
 

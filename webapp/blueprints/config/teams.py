@@ -12,12 +12,12 @@ from ... import audit
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
+from ...formatting import localized
 from ...htmx import is_htmx, page_or_fragment, retarget
 from ...models import Location, Service, Team
 from ...organization import associations, staff
 from ...organization.changes import diff
 from ...organization.teams import TeamError, create_team, update_team
-from ...web import localized
 from . import bp
 from .team_forms import AssociationForm, TeamForm
 

@@ -8,8 +8,8 @@ from ... import booking
 from ...booking.citizen import calendar_file, find_for_cancel
 from ...booking.confirmations import address_of
 from ...extensions import db, limiter
+from ...formatting import localized
 from ...models import Appointment, Location, Service, Status
-from ...web import localized
 from . import bp
 
 CANCEL_LOOKUP_LIMIT = "10 per minute"

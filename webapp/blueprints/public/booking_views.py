@@ -8,7 +8,6 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from ... import booking
-from ...booking.availability import available_days, find_availability
 from ...booking.citizen import (
     IneligibleAnswer,
     MissingAnswer,
@@ -16,7 +15,6 @@ from ...booking.citizen import (
     answers_query,
     day_from,
     one_per_time,
-    release_hold,
 )
 from ...booking.search import locations_offering
 from ...extensions import db, limiter
@@ -57,7 +55,7 @@ def dates(location_id: int, service_id: int) -> str | Response | tuple[str, int]
     answers = _answers_or_page(place, service)
     if not isinstance(answers, dict):
         return answers
-    days = available_days(service, place, online=True, answers=answers)
+    days = booking.available_days(service, place, online=True, answers=answers)
     return render_template("public/dates.html", location=place, service=service, days=days,
                            answers=answers_query(answers))
 
@@ -72,7 +70,7 @@ def times(location_id: int, service_id: int, day: str) -> str | Response | tuple
     chosen = day_from(day)
     if chosen is None:
         abort(404)
-    slots = one_per_time(find_availability(service, place, chosen, online=True,
+    slots = one_per_time(booking.find_availability(service, place, chosen, online=True,
                                            answers=answers))
     return render_template("public/times.html", location=place, service=service, day=chosen,
                            slots=slots, answers=answers_query(answers))
@@ -93,7 +91,8 @@ def take_hold() -> Response | str | tuple[str, int]:
         return answers
     _release_previous_hold()
     try:
-        held = booking.hold(slot, service, language=_language(), eligibility=answers)
+        held = booking.hold(booking.BookingRequest(slot, service, eligibility=answers, online=True,
+                                                   language=_language()))
     except booking.SlotFull as full:
         return render_template("public/race.html", location=place, service=service,
                                alternatives=one_per_time(full.alternatives),
@@ -117,7 +116,7 @@ def _release_previous_hold() -> None:
     if token:
         previous = db.session.scalar(db.select(Appointment).where(Appointment.token == token))
         if previous is not None and previous.status == Status.HELD.value:
-            release_hold(previous)
+            booking.release_hold(previous)
 
 
 def _held(token: str) -> Appointment:
@@ -146,7 +145,7 @@ def details(token: str) -> Response | str | tuple[str, int]:
 def release(token: str) -> Response:
     """Back to the times: the held place is given back at once."""
     appointment = _held(token)
-    release_hold(appointment)
+    booking.release_hold(appointment)
     session.pop("hold", None)
     slot = db.session.get(Slot, appointment.slot_id)
     day = slot.day if slot else date.today()

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ... import audit, booking
-from ...booking.citizen import answers_query, release_hold
+from ...booking.citizen import answers_query
 from ...booking.patients import (
     FIELD_HINTS,
     FIELD_INPUTS,
@@ -78,11 +78,11 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     try:
         if errors:
             raise PatientDataInvalid(errors)
-        booked = booking.book(
-            context["slot"], context["service"], patient, hold=appointment, online=True,
-            send_email=values["send_email"], send_sms=values["send_sms"], language=language,
-            comment=values["comment"], eligibility=appointment.eligibility,
-            consent_at=utcnow())
+        booked = booking.book(booking.BookingRequest(
+            context["slot"], context["service"], patient, eligibility=appointment.eligibility,
+            comment=values["comment"], consent_at=utcnow(), online=True,
+            send_email=values["send_email"], send_sms=values["send_sms"], language=language),
+            hold=appointment)
     except PatientDataInvalid as invalid:
         context["errors"] = {**invalid.errors, **errors}
         return render_template("public/details.html", **context), 422
@@ -91,7 +91,7 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
                                service=context["service"], alternatives=full.alternatives,
                                answers=context["answers"]), 409
     except booking.BookingError as error:
-        release_hold(appointment)  # this person cannot book this time: give the place back
+        booking.release_hold(appointment)  # this person cannot book this time: give the place back
         return render_template("public/step_error.html", location=context["location"],
                                service=context["service"], message=error.message,
                                answers=context["answers"]), 409

@@ -13,8 +13,8 @@ from ...booking.search import (
     services_online,
 )
 from ...extensions import db
+from ...formatting import localized
 from ...models import Location, Service
-from ...web import localized
 from . import bp
 from .forms import FindForm
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from ...accounts.permissions import team_scope
 from ...extensions import db
+from ...formatting import hhmm, localized
 from ...models import Location, ScheduleBlock, Service, Team
-from ...scheduling.blocks import BlockData, BlockInvalid, eligible_services, hhmm, teams_at
+from ...scheduling.blocks import BlockData, BlockInvalid, eligible_services, teams_at
 from ...scheduling.calendar import parse_clock, parse_day
 from ...scheduling.slots import (
     capacity,
@@ -22,7 +23,6 @@ from ...scheduling.slots import (
     unusable_minutes,
 )
 from ...timeutil import local_today, planner_zone
-from ...web import localized
 from .forms import BlockForm
 
 

@@ -21,6 +21,12 @@ from .access import block_or_403, location_or_403, visible_locations
 __all__ = ["bp"]
 
 
+@bp.context_processor
+def _calendar_context() -> dict[str, Any]:
+    """The shared calendar templates (templates/calendar/) link to this calendar."""
+    return {"calendar_endpoint": "schedules.index"}
+
+
 def calendar_for(args: Any, locations: list[Location]) -> Calendar | None:
     """The calendar the URL asks for (403/404 on a location outside the role's scope)."""
     query = parse_query(args, local_today())
