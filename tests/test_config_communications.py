@@ -9,7 +9,8 @@ from webapp.extensions import db
 from webapp.messaging.timing import send_hour, timing_hint
 from webapp.models import CommunicationSetting
 
-from .config_a_helpers import HX, audit_entries, text
+from .config_helpers import audit_entries
+from .helpers import HX, text
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from webapp.accounts.roles import Role
 from webapp.models import User
 
-from .config_a_helpers import location_data, public_page_data, service_data
+from .config_helpers import location_data, public_page_data, service_data
 from .factories import make_service, make_user
 
 ACCOUNT = {"language": "en", "colour": "#9e9e9e", "category": "nurse", "first_name": "Ann",

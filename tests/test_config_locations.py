@@ -9,8 +9,9 @@ from webapp.extensions import db
 from webapp.geo import area_for
 from webapp.models import Location
 
-from .config_a_helpers import HX, audit_entries, location_data, text
+from .config_helpers import audit_entries, location_data
 from .factories import make_location
+from .helpers import HX, text
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_create_a_location_normalises_the_postal_code_and_places_it(client, pilo
     assert (location.latitude, location.longitude) == (area.latitude, area.longitude)
     assert location.message_fr == "Entrée arrière" and location.active is True
     [entry] = audit_entries("location.created")
-    assert entry.details["values"]["postal_code"] == "G8B 3R1"
+    assert entry.details["after"]["postal_code"] == "G8B 3R1"
     page = client.get("/admin/config/locations").get_data(as_text=True)
     assert "25 rue Collard, Alma G8B 3R1" in page and "région G8B" in page
 

@@ -12,7 +12,7 @@ from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import AuditLog, Service
 
-from .config_a_helpers import location_data, service_data
+from .config_helpers import location_data, service_data
 from .factories import make_location, make_team, make_user
 from .ready_planner import make_ready_planner
 

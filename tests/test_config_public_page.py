@@ -9,7 +9,8 @@ from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Organization
 
-from .config_a_helpers import HX, PDF, PNG, audit_entries, public_page_data, text, upload
+from .config_helpers import PDF, PNG, audit_entries, public_page_data, upload
+from .helpers import HX, text
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import EligibilityAnswer, EligibilityQuestion
 
-from .config_a_helpers import HX, audit_entries, text
+from .config_helpers import audit_entries
 from .factories import make_service, make_team
+from .helpers import HX, text
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_add_a_question_with_its_answers(client, pilot):
     assert [(a.text_fr, a.eligible, a.position) for a in question.answers] == [
         ("Oui", True, 1), ("Non", False, 2)]
     [entry] = audit_entries("question.created")
-    assert entry.details["values"]["answers"] == [["Oui", "Yes", True], ["Non", "No", False]]
+    assert entry.details["after"]["answers"] == [["Oui", "Yes", True], ["Non", "No", False]]
     page = client.get(f"/admin/config/services/{service.id}/questions").get_data(as_text=True)
     assert "Admissible" in page and "Non admissible" in page
 
@@ -118,7 +119,8 @@ def test_edit_answers_keeps_their_ids_adds_and_removes(client, pilot):
     assert db.session.get(EligibilityAnswer, no.id) is None
     assert [a.id for a in team.answers] == [yes.id]  # the team's restriction survives
     [entry] = audit_entries("question.updated")
-    assert entry.details["changes"]["after"]["text_fr"] == "Êtes-vous enceinte ou allaitez-vous?"
+    assert entry.details["changes"]["text_fr"] == ["Êtes-vous enceinte?",
+                                                   "Êtes-vous enceinte ou allaitez-vous?"]
 
 
 @pytest.mark.parametrize("data, message", [
@@ -181,7 +183,7 @@ def test_remove_a_question(client, pilot):
     assert "Aucune question" in response.get_data(as_text=True)
     assert count(EligibilityQuestion) == 0 and count(EligibilityAnswer) == 0
     [entry] = audit_entries("question.deleted")
-    assert entry.details["values"]["text_fr"] == "Êtes-vous enceinte?"
+    assert entry.details["before"]["text_fr"] == "Êtes-vous enceinte?"
     assert client.post(f"/admin/config/questions/{question.id}/delete").status_code == 404
 
 

@@ -11,8 +11,9 @@ from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import Service
 
-from .config_a_helpers import HX, PDF, PNG, audit_entries, service_data, text, upload
+from .config_helpers import PDF, PNG, audit_entries, service_data, upload
 from .factories import make_service
+from .helpers import HX, text
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_create_a_service_with_every_field(client, pilot):
     assert service.field_rules["email"] == "required" and service.field_rules["sex"] == "hidden"
     assert service.position == second.position + 1
     [entry] = audit_entries("service.created")
-    assert entry.object_id == service.id and entry.details["values"]["name_fr"] == data["name_fr"]
+    assert entry.object_id == service.id and entry.details["after"]["name_fr"] == data["name_fr"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "créé" in page
 

@@ -1,6 +1,7 @@
 """Configuration › Resources: staff accounts and their roles (CFG-5), through the client."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from html import unescape
 
@@ -342,7 +343,7 @@ def test_add_a_scoped_role_modify_and_remove_it(pilot):
     response = pilot.post(url, headers=HX, data={
         "add-role": "gestion3", "add-location": str(location.id),
         "add-starts_on": "2030-01-01", "add-ends_on": "2030-06-30"})
-    assert response.headers["HX-Trigger"] == f"account-changed-{user.id}"
+    assert json.loads(response.headers["HX-Trigger"]) == {f"account-changed-{user.id}": {}}
     role = next(r for r in user.roles if r.role == "gestion3")
     assert (role.location, role.starts_on, role.ends_on) == (
         location, date(2030, 1, 1), date(2030, 6, 30))

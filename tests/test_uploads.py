@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from webapp.organization import uploads
 
-from .config_a_helpers import PDF, PNG
+from .config_helpers import PDF, PNG
 
 
 @pytest.mark.parametrize("head, kind", [

@@ -1,6 +1,7 @@
 """One place decides whether a request comes from htmx, and how to answer it."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, make_response, redirect, render_template, request
@@ -26,17 +27,23 @@ def page_or_fragment(page: str, fragment: str, status: int = 200, **context: Any
 
 def redirect_to(url: str) -> Response:
     """Redirect a plain request, or tell htmx to load the page."""
+    response: Response
     if is_htmx():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url
     else:
-        response = redirect(url)
+        response = make_response(redirect(url))
     response.vary.add("HX-Request")
     return response
 
 
-def trigger(response: Response, event: str) -> Response:
-    response.headers["HX-Trigger"] = event
+def trigger(response: Response, *events: str, **events_with_detail: Any) -> Response:
+    """Ask htmx to fire events on the page once this answer arrives. Several calls add up in
+    one JSON `HX-Trigger` header (as django-htmx's `trigger_client_event`): htmx 2 fires each
+    key with its value as the event's detail."""
+    fired = json.loads(response.headers.get("HX-Trigger") or "{}")
+    fired.update({event: {} for event in events}, **events_with_detail)
+    response.headers["HX-Trigger"] = json.dumps(fired)
     return response
 
 

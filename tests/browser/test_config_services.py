@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..config_a_helpers import PNG
+from ..config_helpers import PNG
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -68,7 +68,7 @@ def create_demo(password: str) -> list[tuple[str, str]]:
             EligibilityAnswer(text_fr="Oui", text_en="Yes", eligible=True, position=1),
             EligibilityAnswer(text_fr="Non", text_en="No", eligible=False, position=2)])
     dose1.questions.append(question)
-    teams = []
+    teams: list[Team] = []
     for location, names in ((pharmacy_a, ("Équipe A", "Équipe B")),
                             (pharmacy_b, ("Équipe C", "Équipe D"))):
         for name in names:

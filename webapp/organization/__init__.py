@@ -1,15 +1,30 @@
 """The organization a pharmacy configures: its one planner record, services, questions,
-locations, teams, staff accounts and their rules (CFG-1..9, ACC-2..5).
+locations, communications, public page, teams, staff accounts and their rules (CFG-1..9,
+ACC-2..5).
 
-Modules: `associations` (where a team may be booked), `teams`, `staff`, `checklist`,
-`configuration` (order, dose groups, postal codes), `changes` (audit before → after),
-`uploads` (files judged by their first bytes).
+One module per configured resource validates, saves and audits it: `services`,
+`questions`, `locations`, `communications`, `public_page`, `teams`, `staff`. A change a
+rule refuses raises `Refused` (or a subclass) with nothing changed; the caller commits what
+was accepted. Beside them: `changes` (what the audit log keeps of a change), `ordering`
+(the order of lists), `associations` (where a team may be booked), `checklist`, `uploads`
+(files judged by their first bytes).
 """
 from __future__ import annotations
+
+from typing import Optional
 
 from ..extensions import db
 from ..messaging.timing import KINDS as COMMUNICATION_KINDS
 from ..models import CommunicationSetting, Organization
+
+
+class Refused(ValueError):
+    """A change a configuration rule refuses; `field` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def ensure_organization() -> Organization:

@@ -12,21 +12,22 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import EligibilityAnswer, Location, Service, Team
+from . import Refused
 
 MIN_TEAMS_PER_LOCATION = 2  # guide §2.3: one for the 1st dose, one for the 2nd
 
 
-class AssociationError(ValueError):
-    """A choice names a location, service or answer that does not exist."""
+class AssociationError(Refused):
+    """A choice names a location, service or answer that does not exist, or an answer that
+    is not eligible."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+    def __init__(self, field: str) -> None:
+        super().__init__(_("Choose from the list."), field)
 
 
 def has_location(team: Team, location: Location) -> bool:
@@ -140,9 +141,9 @@ def _by_ids(model: type, ids: Collection[int], field_name: str) -> list[Any]:
     wanted = set(ids)
     if not wanted:
         return []
-    found = list(db.session.scalars(select(model).where(model.id.in_(wanted))))
+    found: list[Any] = list(db.session.scalars(select(model).where(model.id.in_(wanted))))  # type: ignore[attr-defined]
     if len(found) != len(wanted):
-        raise AssociationError(field_name, "unknown")
+        raise AssociationError(field_name)
     return found
 
 
@@ -158,7 +159,7 @@ def set_association(team: Team, *, all_locations: bool, location_ids: Collection
     services = _by_ids(Service, service_ids, "services")
     answers: list[EligibilityAnswer] = _by_ids(EligibilityAnswer, answer_ids, "answers")
     if any(not a.eligible for a in answers):
-        raise AssociationError("answers", "not eligible")
+        raise AssociationError("answers")
     given = {s.id for s in services}
     team.all_locations, team.locations = all_locations, locations
     team.all_services, team.services = all_services, services

@@ -217,15 +217,15 @@ COMMUNICATIONS = (("reminder_1", True), ("reminder_2", True), ("followup_absent"
 def _communications_section() -> Section:
     labels = {kind: str(label) for kind, label in send_timing.LABELS.items()}
     settings = {c.kind: c for c in db.session.scalars(select(CommunicationSetting))}
-    items = []
+    items: list[Item] = []
     for kind, required in COMMUNICATIONS:
         setting = settings.get(kind)
-        active = setting is not None and setting.active
+        is_active = setting is not None and setting.active
         label = _("%(communication)s is active", communication=labels[kind])
         if not required:
             label = _("%(communication)s is active (if applicable)", communication=labels[kind])
         items.append((_required if required else _optional)(
-            kind, label, [] if active else [_("Inactive.")]))
+            kind, label, [] if is_active else [_("Inactive.")]))
     active = [c for c in settings.values() if c.active]
     items.append(_required("channels", _("Each active communication is sent by SMS or email"),
                            [labels.get(c.kind, c.kind) for c in active

@@ -28,7 +28,8 @@ from ..extensions import db
 from ..formatting import phone
 from ..models import Location, RoleAssignment, Team, User
 from ..timeutil import local_today
-from .changes import diff, snapshot
+from . import Refused
+from .changes import record_changes, record_created, record_removed, snapshot
 
 CATEGORIES = {
     "other": _l("Other"),
@@ -43,13 +44,8 @@ ACCOUNT_FIELDS = ("language", "colour", "category", "first_name", "last_name", "
 ROLE_FIELDS = ("role", "starts_on", "ends_on")
 
 
-class StaffError(ValueError):
+class StaffError(Refused):
     """A change the rules refuse; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: Optional[str] = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def category_label(key: str) -> str:
@@ -161,12 +157,12 @@ def create_account(data: dict[str, Any], password: str, team_ids: Collection[int
     except IntegrityError:  # the same email saved by someone else meanwhile
         db.session.rollback()
         raise _duplicate() from None
-    audit.record("staff.created", user, after=_account_snapshot(user), role=DEFAULT_ROLE.value)
+    record_created("staff.created", user, _account_snapshot(user), role=DEFAULT_ROLE.value)
     return user
 
 
 def update_account(user: User, data: dict[str, Any], team_ids: Collection[int],
-                   actor: Optional[User], new_password: str = "") -> None:
+                   actor: Optional[User], new_password: str = "") -> User:
     """Save an account's details (and a new password, if one is given)."""
     data = {**data, "email": data["email"].strip().lower()}
     if email_taken(data["email"], other_than=user):
@@ -183,9 +179,8 @@ def update_account(user: User, data: dict[str, Any], team_ids: Collection[int],
         raise _duplicate() from None
     if new_password:
         accounts.set_password(user, new_password)
-    changes = diff(before, _account_snapshot(user))
-    if changes:
-        audit.record("staff.updated", user, changes=changes)
+    record_changes("staff.updated", user, before, _account_snapshot(user))
+    return user
 
 
 def set_active(user: User, active: bool, actor: Optional[User]) -> None:
@@ -194,8 +189,8 @@ def set_active(user: User, active: bool, actor: Optional[User]) -> None:
         return
     with pilot_rules(actor):
         user.active = active
-    audit.record("staff.activated" if active else "staff.deactivated", user,
-                 changes={"active": [not active, active]})
+    record_changes("staff.activated" if active else "staff.deactivated", user,
+                   {"active": not active}, {"active": active})
 
 
 def send_reset_link(user: User, link: str, sender: str) -> None:
@@ -237,23 +232,22 @@ def add_role(user: User, role: Role, location: Optional[Location], starts_on: Op
                                 ends_on=ends_on)
     with pilot_rules(actor, field="role"):
         user.roles.append(assignment)
-    audit.record("staff.role_added", user, after=_role_snapshot(assignment))
+    record_created("staff.role_added", user, _role_snapshot(assignment))
     return assignment
 
 
 def update_role(assignment: RoleAssignment, role: Role, location: Optional[Location],
                 starts_on: Optional[date], ends_on: Optional[date],
-                actor: Optional[User]) -> None:
+                actor: Optional[User]) -> RoleAssignment:
     _check_role(assignment.user, role, location, starts_on, ends_on, editing=assignment)
     before = _role_snapshot(assignment)
     field = "ends_on" if assignment.role == role.value else "role"
     with pilot_rules(actor, field=field):
         assignment.role, assignment.location = role.value, location
         assignment.starts_on, assignment.ends_on = starts_on, ends_on
-    changes = diff(before, _role_snapshot(assignment))
-    if changes:
-        audit.record("staff.role_updated", assignment.user, role_id=assignment.id,
-                     changes=changes)
+    record_changes("staff.role_updated", assignment.user, before, _role_snapshot(assignment),
+                   role_id=assignment.id)
+    return assignment
 
 
 def remove_role(assignment: RoleAssignment, actor: Optional[User]) -> None:
@@ -261,7 +255,7 @@ def remove_role(assignment: RoleAssignment, actor: Optional[User]) -> None:
     before = _role_snapshot(assignment)
     with pilot_rules(actor):
         user.roles.remove(assignment)
-    audit.record("staff.role_removed", user, before=before)
+    record_removed("staff.role_removed", user, before)
 
 
 def accounts_list(query: str = "") -> list[User]:

@@ -1,24 +1,25 @@
-"""Team resources (CFG-4, guide §2.3): create and edit, each change audited."""
+"""Team resources (CFG-4, guide §2.3): created and modified, and associated with the
+locations, services and eligibility answers they serve. Every change is audited; a change
+the rules refuse raises TeamError (or AssociationError) and changes nothing."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import audit
 from ..extensions import db
 from ..models import Team
-from .changes import diff, snapshot
+from . import Refused, associations
+from .changes import apply, record_changes, record_created, snapshot
 
 TEAM_FIELDS = ("name", "colour", "category", "variable_capacity", "position", "active")
 
 
-class TeamError(ValueError):
+class TeamError(Refused):
     def __init__(self, message: str, field: str = "name") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 def _check_name(name: str, other_than: Optional[Team] = None) -> None:
@@ -34,15 +35,23 @@ def create_team(data: dict[str, Any]) -> Team:
     team = Team(**data)
     db.session.add(team)
     db.session.flush()
-    audit.record("team.created", team, after=snapshot(team, TEAM_FIELDS))
+    record_created("team.created", team, snapshot(team, TEAM_FIELDS))
     return team
 
 
-def update_team(team: Team, data: dict[str, Any]) -> None:
+def update_team(team: Team, data: dict[str, Any]) -> Team:
     _check_name(data["name"], other_than=team)
-    before = snapshot(team, TEAM_FIELDS)
-    for name, value in data.items():
-        setattr(team, name, value)
-    changes = diff(before, snapshot(team, TEAM_FIELDS))
-    if changes:
-        audit.record("team.updated", team, changes=changes)
+    apply("team.updated", team, data)
+    return team
+
+
+def associate(team: Team, *, all_locations: bool, location_ids: Collection[int],
+              all_services: bool, service_ids: Collection[int],
+              answer_ids: Collection[int]) -> Team:
+    """Replace where the team may be booked (see `associations.set_association`)."""
+    before = associations.describe(team)
+    associations.set_association(team, all_locations=all_locations, location_ids=location_ids,
+                                 all_services=all_services, service_ids=service_ids,
+                                 answer_ids=answer_ids)
+    record_changes("team.associated", team, before, associations.describe(team))
+    return team

@@ -16,7 +16,10 @@ from typing import IO, Optional
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from ..extensions import db
 from ..formatting import decimal
 
 PDF, PNG, JPEG, GIF, WEBP = "pdf", "png", "jpg", "gif", "webp"
@@ -38,6 +41,18 @@ class Stored:
     path: str  # relative to UPLOAD_FOLDER, e.g. "services/3f2a...e1.pdf"
     name: str  # the cleaned name shown to people
     kind: str
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A sent file that passed `check`, not stored yet: the domain stores it once the change
+    that uses it is accepted."""
+    filename: str
+    kind: str
+    content: bytes
+
+    def store(self, folder: str) -> Stored:
+        return store(folder, self.filename, self.kind, self.content)
 
 
 def sniff(head: bytes) -> Optional[str]:
@@ -121,6 +136,27 @@ def remove(relative: Optional[str]) -> None:
             os.remove(path)
         except OSError:  # already gone: nothing to do
             current_app.logger.warning("could not remove upload %s", relative)
+
+
+_FORGOTTEN = "uploads_forgotten"
+
+
+def remove_after_commit(relative: Optional[str]) -> None:
+    """Delete a stored file once the change that stops using it is committed; a change
+    rolled back still points to the file, so it stays."""
+    if relative:
+        db.session.info.setdefault(_FORGOTTEN, []).append(relative)
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_forgotten(session: Session) -> None:
+    for relative in session.info.pop(_FORGOTTEN, []):
+        remove(relative)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_forgotten(session: Session) -> None:
+    session.info.pop(_FORGOTTEN, None)
 
 
 def kind_of(relative: str) -> str:

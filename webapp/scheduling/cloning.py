@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Optional
+from typing import Any, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
@@ -221,7 +221,8 @@ def _insert(block_rows: list[dict], pending: list[tuple[PlannedBlock, list]],
     ids = db.session.scalars(
         insert(ScheduleBlock).returning(ScheduleBlock.id, sort_by_parameter_order=True),
         block_rows).all()
-    service_rows, slot_rows = [], []
+    service_rows: list[dict[str, Any]] = []
+    slot_rows: list[dict[str, Any]] = []
     for block_id, row, (planned, times) in zip(ids, block_rows, pending, strict=True):
         service_rows.extend({"block_id": block_id, "service_id": s.id} for s in planned.services)
         slot_rows.extend(dict(block_id=block_id, location_id=location.id,

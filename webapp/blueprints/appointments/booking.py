@@ -75,7 +75,8 @@ def book() -> Response:
         return page_or_fragment("appointments/book.html", "appointments/_book.html", choice=None)
     choice, first = _choice(request.args)
     errors: dict[str, Any] = {}
-    if choice.slot is not None and iso_date(choice.slot.starts_at) != choice.day.isoformat():
+    if (choice.slot is not None and choice.day is not None
+            and iso_date(choice.slot.starts_at) != choice.day.isoformat()):
         choice.slot = None  # another date was chosen since: pick a time again
     if choice.slot is not None and choice.slot.id not in {s.id for s in choice.slots}:
         slot = choice.slot

@@ -99,7 +99,7 @@ def edit_save(appointment_id: int) -> Response:
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     choice = _move_choice(appointment, request.form)
     moving = choice is not None and choice.slot is not None and choice.service is not None
-    service = choice.service if moving and choice else appointment.service
+    service = choice.service if moving and choice and choice.service else appointment.service
     try:  # the details are checked first, so a move is never left half done
         validate(values, service.field_rules or {})
     except engine.PatientDataInvalid as error:

@@ -1,10 +1,10 @@
 """The audit log in words: what each action is, and one readable line per detail.
 
-Both halves of the Configuration menu write entries (`audit.record`): the services,
-questions, locations, communications and public page keep `values` or `changes` of their
-form fields; the teams and staff accounts keep `after`, `before` or `changes`. Field names
-are labelled with the label of the form that edits them, so a new field is named in the log
-as on its screen.
+Every configuration change is recorded through `organization.changes`, so an entry keeps
+`after` (what was created), `changes` ({field: [before, after]}: what was modified) or
+`before` (what was removed), beside details of its own (`kind`, `service_id`...). Field
+names are labelled with the label of the form that edits them, so a new field is named in
+the log as on its screen; a new action needs its words in ACTIONS.
 """
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def _change(field: str, pair: list[Any]) -> list[str]:
     before, after = pair
     if field == "field_rules" and isinstance(before, dict) and isinstance(after, dict):
         return [_("%(field)s: %(before)s → %(after)s", field=PATIENT_FIELD_LABELS.get(k, k),
-                  before=RULE_LABELS.get(before.get(k), "—"), after=RULE_LABELS.get(v, v))
+                  before=RULE_LABELS.get(str(before.get(k)), "—"), after=RULE_LABELS.get(v, v))
                 for k, v in after.items() if before.get(k) != v]
     return [_("%(field)s: %(before)s → %(after)s", field=_label(field),
               before=_value(field, before), after=_value(field, after))]
@@ -158,6 +158,7 @@ def detail_lines(details: dict[str, Any]) -> list[str]:
             for field, pair in value.items():
                 if field not in HIDDEN and isinstance(pair, list) and len(pair) == 2:
                     lines += _change(field, pair)
+        # `values`: older entries' word for `after`, kept readable.
         elif key in {"after", "before", "values"} and isinstance(value, dict):
             arrow = "✕ " if key == "before" else "→ "
             lines += [_("%(field)s: %(value)s", field=_label(f), value=arrow + _value(f, v))
@@ -170,7 +171,7 @@ def detail_lines(details: dict[str, Any]) -> list[str]:
 def _names(model: type, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    found = db.session.scalars(select(model).where(model.id.in_(ids)))
+    found: Any = db.session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
     if model is User:
         return {u.id: u.full_name for u in found}
     if model is Team:

@@ -9,18 +9,33 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Field, Form, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 from wtforms.validators import Optional as IfGiven
 
 from ...formatting import phone
-from ...organization import uploads
-from ...organization.configuration import PostalCodeError, locate
+from ...organization import Refused, uploads
+from ...organization.locations import PostalCodeError, locate
 
 NAME_MAX = 200
 TEXT_MAX = 4000
 TOO_LONG = _l("At most %(max)d characters (this text has %(length)d).")
+
+
+class ConfigForm(FlaskForm):
+    """A configuration form: it checks what was typed; the domain module checks the rules
+    that span records, and `refuse` shows a refusal under the field it names (or under
+    `fallback_field`)."""
+
+    fallback_field = ""
+    refused = False  # a refusal shown outside `errors` (a list's own message)
+
+    def refuse(self, error: Refused) -> None:
+        field = self._fields.get(error.field or "") or self._fields[self.fallback_field]
+        field.errors = [*field.errors, error.message]
+        self.refused = True
 
 
 def strip(value: Any) -> Any:
@@ -115,11 +130,11 @@ class WebAddress:
 
 
 class PostalCode:
-    """A Canadian postal code whose area (FSA) we know; keeps the area for the view."""
+    """A Canadian postal code whose area (FSA) we know, written the usual way (G8B 1M4)."""
 
     def __call__(self, form: Form, field: Field) -> None:
         try:
-            field.data, field.area = locate(field.data or "")
+            field.data, _area = locate(field.data or "")
         except PostalCodeError as exc:
             raise ValidationError(str(exc)) from exc
 
@@ -130,14 +145,13 @@ def email_validators() -> list[Any]:
 
 
 class UploadField(FileField):
-    """A file checked by its content; after validation `checked` holds (kind, content)."""
+    """A file checked by its content; after validation `upload` holds it (None: no file)."""
 
     def __init__(self, label: Any, kinds: frozenset[str], setting: str, default_limit: int,
-                 folder: str, **kwargs: Any) -> None:
+                 **kwargs: Any) -> None:
         super().__init__(label, **kwargs)
         self.kinds, self.setting, self.default_limit = kinds, setting, default_limit
-        self.folder = folder
-        self.checked: Optional[tuple[str, bytes]] = None
+        self.upload: Optional[uploads.Upload] = None
 
     @property
     def limit(self) -> int:
@@ -148,18 +162,12 @@ class UploadField(FileField):
         return uploads.human_size(self.limit)
 
     def pre_validate(self, form: Form) -> None:
-        self.checked = None
-        upload = self.data
-        if upload is None or not getattr(upload, "filename", None):
+        self.upload = None
+        sent = self.data
+        if sent is None or not getattr(sent, "filename", None):
             return
         try:
-            self.checked = uploads.check(upload.filename, upload.stream, self.kinds, self.limit)
+            kind, content = uploads.check(sent.filename, sent.stream, self.kinds, self.limit)
         except uploads.UploadError as exc:
             raise ValidationError(str(exc)) from exc
-
-    def store(self) -> Optional[uploads.Stored]:
-        """Write the checked file; None when no file was sent."""
-        if self.checked is None:
-            return None
-        kind, content = self.checked
-        return uploads.store(self.folder, self.data.filename, kind, content)
+        self.upload = uploads.Upload(sent.filename, kind, content)

@@ -1,16 +1,18 @@
 """Form of the Locations tab (CFG-3)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from ...models import Location
-from .fields import TOO_LONG, PostalCode, name_field, strip, text_field
+from .fields import TOO_LONG, ConfigForm, PostalCode, name_field, strip, text_field
+
+FIELDS = ("name_fr", "name_en", "address", "city", "postal_code", "message_fr", "message_en")
 
 
-class LocationForm(FlaskForm):
+class LocationForm(ConfigForm):
     name_fr = name_field(_l("Name in French"), _l("Enter the name in French."))
     name_en = name_field(_l("Name in English"), _l("Enter the name in English."))
     address = name_field(_l("Address"), _l("Enter the street address."), 300)
@@ -22,10 +24,6 @@ class LocationForm(FlaskForm):
     message_en = text_field(_l("Message for this location, in English"))
     submit = SubmitField(_l("Save the location"))
 
-    def save_to(self, location: Location) -> None:
-        """Copy the checked values; the postal code also places the location on the map."""
-        from ...organization.configuration import place
-
-        for name in ("name_fr", "name_en", "address", "city", "message_fr", "message_en"):
-            setattr(location, name, getattr(self, name).data)
-        place(location, self.postal_code.data, self.postal_code.area)  # type: ignore[attr-defined]
+    def location_data(self) -> dict[str, Any]:
+        """The typed values, for `locations.create_location` / `update_location`."""
+        return {name: getattr(self, name).data for name in FIELDS}

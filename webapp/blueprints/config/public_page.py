@@ -5,25 +5,23 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ... import audit
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
-from ...extensions import db
-from ...htmx import is_htmx, page_or_fragment
 from ...models import Organization
-from ...organization import uploads
-from ...organization.configuration import changes, snapshot
+from ...organization.public_page import CONTACT, TEXTS, update_public_page
 from ...web import organization
 from . import bp
 from .fields import TEXT_MAX
-from .inplace import form_answer
-from .public_page_forms import CONTACT, TEXTS, PublicPageForm
+from .inplace import InPlace, save_form
+from .public_page_forms import PublicPageForm
 
 EDITOR = "config/public_page/_editor.html"
+PUBLIC_PAGE = InPlace("public-page", "config.public_page", row=EDITOR, form=EDITOR,
+                      page="config/public_page/index.html")
 
 
 def _organization() -> Organization:
@@ -49,27 +47,12 @@ def public_page() -> Response:
     """Edit the public page (CFG-7)."""
     org = _organization()
     form = PublicPageForm(obj=org)
-    if form.validate_on_submit():
-        before = snapshot(org, CONTACT + TEXTS + ("logo_path",))
-        old_logo = org.logo_path
-        form.save_to(org)
-        stored = form.logo.store()
-        if stored is not None:
-            org.logo_path = stored.path
-        elif form.remove_logo.data:
-            org.logo_path = None
-        if diff := changes(before, org):
-            audit.record("organization.public_page", org, changes=diff)
-        db.session.commit()
-        if old_logo and old_logo != org.logo_path:
-            uploads.remove(old_logo)
-        if not is_htmx():
-            flash(_("The public page has been saved."), "success")
-            return redirect(url_for("config.public_page"))
+    if save_form(form, lambda: update_public_page(org, form.page_data(), form.logo.upload,
+                                                  form.remove_logo.data)):
         form.remove_logo.data = False
-        return page_or_fragment(EDITOR, EDITOR, form=form, preview=preview_of(org), saved=True)
-    return form_answer("config/public_page/index.html", EDITOR, form=form,
-                       preview=preview_of(org))
+        return PUBLIC_PAGE.saved(_("The public page has been saved."), PUBLIC_PAGE.list_url(),
+                                 form=form, preview=preview_of(org))
+    return PUBLIC_PAGE.form_answer(form=form, preview=preview_of(org))
 
 
 @bp.post("/public-page/preview")

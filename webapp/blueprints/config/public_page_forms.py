@@ -1,13 +1,15 @@
 """Form of the Public page tab (CFG-7)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
-from ...models import Organization
 from ...organization import uploads
+from ...organization.public_page import CONTACT, TEXTS
 from .fields import (
+    ConfigForm,
     PhoneNumber,
     UploadField,
     WebAddress,
@@ -17,12 +19,8 @@ from .fields import (
     text_field,
 )
 
-TEXTS = ("welcome_fr", "welcome_en", "popup_fr", "popup_en", "transitional_fr",
-         "transitional_en")
-CONTACT = ("name_fr", "name_en", "address", "phone", "email", "website")
 
-
-class PublicPageForm(FlaskForm):
+class PublicPageForm(ConfigForm):
     name_fr = name_field(_l("Planner name in French"), _l("Enter the name in French."))
     name_en = name_field(_l("Planner name in English"), _l("Enter the name in English."))
     address = line_field(_l("Address"), 300)
@@ -30,7 +28,7 @@ class PublicPageForm(FlaskForm):
     email = line_field(_l("Email"), 254, *email_validators())
     website = line_field(_l("Web site"), 300, WebAddress())
     logo = UploadField(_l("Logo (image)"), uploads.IMAGES, "LOGO_MAX_BYTES",
-                       uploads.LOGO_MAX_BYTES, "logo")
+                       uploads.LOGO_MAX_BYTES)
     remove_logo = BooleanField(_l("Remove the logo"))
     welcome_fr = text_field(_l("Welcome message in French"))
     welcome_en = text_field(_l("Welcome message in English"))
@@ -40,6 +38,6 @@ class PublicPageForm(FlaskForm):
     transitional_en = text_field(_l("Transitional message in English"))
     submit = SubmitField(_l("Save the public page"))
 
-    def save_to(self, org: Organization) -> None:
-        for name in CONTACT + TEXTS:
-            setattr(org, name, getattr(self, name).data or "")
+    def page_data(self) -> dict[str, Any]:
+        """The typed texts, for `public_page.update_public_page` (the logo is passed apart)."""
+        return {name: getattr(self, name).data for name in CONTACT + TEXTS}

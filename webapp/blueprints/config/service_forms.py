@@ -5,7 +5,6 @@ from typing import Any, Optional
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -21,11 +20,12 @@ from wtforms.validators import Optional as IfGiven
 
 from ...formatting import localized
 from ...models import FIELD_RULES, PATIENT_FIELDS, EligibilityQuestion, Service
-from ...organization import uploads
-from ...organization.configuration import clean_group, duration_mismatches
+from ...organization import Refused, uploads
+from ...organization.services import ServiceError
 from .fields import (
     TOO_LONG,
     ChoiceField,
+    ConfigForm,
     UploadField,
     WholeNumberField,
     line_field,
@@ -44,7 +44,7 @@ RULE_LABELS = {"required": _l("Required"), "optional": _l("Optional"), "hidden":
 ALWAYS_ASKED = ("first_name", "last_name")  # a booking without a name is unusable
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(ConfigForm):
     name_fr = name_field(_l("Name in French"), _l("Enter the name in French."))
     name_en = name_field(_l("Name in English"), _l("Enter the name in English."))
     description_fr = text_field(_l("Description in French"))
@@ -61,7 +61,7 @@ class ServiceForm(FlaskForm):
         validators=[IfGiven(), NumberRange(1, 730, _l("The interval is between 1 and 730 days."))])
     apply_to_group = BooleanField(_l("Give this duration to the other doses of the group too"))
     attachment = UploadField(_l("Attached file (PDF or image)"), uploads.DOCUMENTS,
-                             "ATTACHMENT_MAX_BYTES", uploads.ATTACHMENT_MAX_BYTES, "services")
+                             "ATTACHMENT_MAX_BYTES", uploads.ATTACHMENT_MAX_BYTES)
     remove_attachment = BooleanField(_l("Remove the attached file"))
     instructions_fr = text_field(_l("Instructions on the coupon, in French"))
     instructions_en = text_field(_l("Instructions on the coupon, in English"))
@@ -113,33 +113,23 @@ class ServiceForm(FlaskForm):
             if self.rule(name).data == "hidden":
                 self.rule(name).errors.append(_("The name is always asked: required or optional."))
                 valid = False
-        if valid and self.next_id and not self.min_interval_days.data:
-            self.min_interval_days.errors.append(
-                _("Enter the minimum interval before the next dose."))
-            valid = False
-        if valid and not self.apply_to_group.data:
-            self.partners = duration_mismatches(self.service, self.duration_minutes.data or 0,
-                                                clean_group(self.vaccine_group.data), self.next_id)
-            if self.partners:
-                names = ", ".join(f"{localized(s, 'name')} ({s.duration_minutes} min)"
-                                  for s in self.partners)
-                self.duration_minutes.errors.append(_(
-                    "The doses of one vaccine keep the same duration; these differ: %(names)s. "
-                    "Tick the box below to give them this duration too, or keep their duration.",
-                    names=names))
-                valid = False
         return valid
 
-    def save_to(self, service: Service) -> None:
-        """Copy the checked values onto the service (the attachment is handled apart)."""
-        for name in ("name_fr", "name_en", "description_fr", "description_en",
-                     "duration_minutes", "instructions_fr", "instructions_en",
-                     "no_availability_fr", "no_availability_en", "availability_fr",
-                     "availability_en", "show_duration", "horizon_days", "min_interval_days"):
-            setattr(service, name, getattr(self, name).data)
-        service.vaccine_group = clean_group(self.vaccine_group.data)
-        service.next_service_id = self.next_id
-        service.field_rules = {name: self.rule(name).data for name in PATIENT_FIELDS}
+    def refuse(self, error: Refused) -> None:
+        super().refuse(error)
+        if isinstance(error, ServiceError):  # the box "give this duration to the group too"
+            self.partners = error.partners
+
+    def service_data(self) -> dict[str, Any]:
+        """The typed values, for `services.create_service` / `update_service` (the attached
+        file and the group box are passed apart)."""
+        data = {name: getattr(self, name).data for name in (
+            "name_fr", "name_en", "description_fr", "description_en", "duration_minutes",
+            "instructions_fr", "instructions_en", "no_availability_fr", "no_availability_en",
+            "availability_fr", "availability_en", "show_duration", "horizon_days",
+            "min_interval_days", "vaccine_group")}
+        return {**data, "next_service_id": self.next_id,
+                "field_rules": {name: self.rule(name).data for name in PATIENT_FIELDS}}
 
 
 for _name in PATIENT_FIELDS:
@@ -162,7 +152,7 @@ class AnswerForm(Form):
         return not self.answer_id.data and not self.text_fr.data and not self.text_en.data
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(ConfigForm):
     text_fr = name_field(_l("Question in French"), _l("Enter the question in French."), 1000)
     text_en = name_field(_l("Question in English"), _l("Enter the question in English."), 1000)
     answers = FieldList(FormField(AnswerForm))
@@ -174,7 +164,6 @@ class QuestionForm(FlaskForm):
         super().__init__(data=texts, **kwargs)  # the answers are filled below, with their ids
         self.question = question
         self.answer_errors: list[str] = []
-        self.refused = False  # errors of an answer row are not all listed in `errors`
         if not self.is_submitted():
             existing = [{"answer_id": str(a.id), "text_fr": a.text_fr, "text_en": a.text_en,
                          "eligible": a.eligible} for a in question.answers]
@@ -185,18 +174,10 @@ class QuestionForm(FlaskForm):
                 self.answers.append_entry(data)
             self.answers.append_entry()
 
-    def kept(self) -> list[AnswerForm]:
-        return [e.form for e in self.answers if not e.form.blank and not e.form.remove.data]
-
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        known = {str(a.id) for a in self.question.answers}
         for entry in self.answers:
             answer = entry.form
-            if answer.answer_id.data and answer.answer_id.data not in known:
-                self.answer_errors.append(_("An answer no longer exists: reload the page."))
-                self.refused = True
-                return False
             if answer.blank or answer.remove.data:
                 continue
             for field, message in ((answer.text_fr, _("Enter the answer in French.")),
@@ -204,13 +185,22 @@ class QuestionForm(FlaskForm):
                 if not field.data:
                     field.errors.append(message)
                     valid = False
-        kept = self.kept()
-        if len(kept) < 2:
-            self.answer_errors.append(_("A question needs at least two answers (for example Yes "
-                                        "and No)."))
-        elif not any(a.eligible.data for a in kept):
-            self.answer_errors.append(_("At least one answer must be eligible, otherwise nobody "
-                                        "can book this service."))
-        self.refused = not valid or bool(self.answer_errors)
-        return not self.refused
+        self.refused = not valid  # errors of an answer row are not all listed in `errors`
+        return valid
+
+    def refuse(self, error: Refused) -> None:
+        if error.field == "answers":  # the answers' own message, above their rows
+            self.answer_errors.append(error.message)
+            self.refused = True
+        else:
+            super().refuse(error)
+
+    def question_data(self) -> dict[str, Any]:
+        """The typed question and its answer rows (empty rows left out), for
+        `questions.create_question` / `update_question`."""
+        rows = [entry.form for entry in self.answers if not entry.form.blank]
+        return {"text_fr": self.text_fr.data, "text_en": self.text_en.data, "answers": [
+            {"id": row.answer_id.data or None, "text_fr": row.text_fr.data,
+             "text_en": row.text_en.data, "eligible": bool(row.eligible.data),
+             "remove": bool(row.remove.data)} for row in rows]}
 

@@ -1,9 +1,9 @@
 """Configuration › Resources: staff accounts (CFG-5, guide §2.4, §1.3)."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -14,25 +14,19 @@ from ...accounts.passwords import rule_labels
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
-from ...htmx import is_htmx, page_or_fragment
 from ...models import Team, User
 from ...organization import staff
 from . import bp
+from .inplace import InPlace, save_form, switch
 from .staff_forms import NewStaffForm, StaffForm
 
-
-def account_row(user: User, notice: Optional[str] = None, error: bool = False) -> Response:
-    """The account's row of the Resources tab."""
-    return make_response(render_template(
-        "config/_account_row.html", u=user, notice=notice, notice_error=error,
-        category_label=staff.category_label))
+ACCOUNTS = InPlace("user", "config.resources", row="config/_account_row.html",
+                   form="config/_account_form_row.html", page="config/account_form.html",
+                   refused_status=200)
 
 
-def _done(user: User, message: str, error: bool = False) -> Response:
-    if is_htmx():
-        return account_row(user, message, error)
-    flash(message, "error" if error else "success")
-    return redirect(url_for("config.resources", _anchor=f"user-{user.id}"))
+def _row(user: User) -> dict[str, Any]:
+    return {"u": user, "category_label": staff.category_label}
 
 
 def _with_teams(form: StaffForm) -> StaffForm:
@@ -41,14 +35,8 @@ def _with_teams(form: StaffForm) -> StaffForm:
     return form
 
 
-def _refused(form: StaffForm, error: staff.StaffError) -> None:
-    target = form[error.field] if error.field and error.field in form else form.email
-    target.errors = [*target.errors, error.message]
-
-
-def _render(form: StaffForm, user: Optional[User]) -> Response:
-    return page_or_fragment("config/account_form.html", "config/_account_form_row.html",
-                            form=form, user=user, rules=rule_labels())
+def _done(user: User, message: str, error: bool = False) -> Response:
+    return ACCOUNTS.saved(message, ACCOUNTS.list_url(user.id), error=error, **_row(user))
 
 
 @bp.route("/resources/accounts/new", methods=["GET", "POST"])
@@ -56,22 +44,13 @@ def _render(form: StaffForm, user: Optional[User]) -> Response:
 def account_new() -> Response:
     """Add a staff account ("Ajout d'une ressource"); it starts as Consultation #2."""
     form = _with_teams(NewStaffForm())
-    if form.validate_on_submit():
-        try:
-            user = staff.create_account(form.account_data(), form.password.data,
-                                        form.teams.data)
-        except staff.StaffError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            message = _("Account of %(name)s created with the role Consultation #2. Check its "
-                        "permissions (key), then give the person their email and password.",
-                        name=user.full_name)
-            if is_htmx():
-                return account_row(user, message)
-            flash(message, "success")
-            return redirect(url_for("config.account_roles", user_id=user.id))
-    return _render(form, None)
+    if user := save_form(form, lambda: staff.create_account(
+            form.account_data(), form.password.data, form.teams.data)):
+        return ACCOUNTS.saved(_("Account of %(name)s created with the role Consultation #2. "
+                                "Check its permissions (key), then give the person their email "
+                                "and password.", name=user.full_name),
+                              url_for("config.account_roles", user_id=user.id), **_row(user))
+    return ACCOUNTS.form_answer(form=form, user=None, rules=rule_labels())
 
 
 def _initial(user: User) -> dict[str, Any]:
@@ -88,19 +67,14 @@ def account_edit(user_id: int) -> Response:
     """Edit an account; a Pilot may set a new password for it here (guide §1.3)."""
     user = db.get_or_404(User, user_id)
     form = _with_teams(StaffForm(data=None if request.method == "POST" else _initial(user)))
-    if form.validate_on_submit():
-        myself = user.id == current_user.id
-        try:
-            staff.update_account(user, form.account_data(), form.teams.data,
-                                 current_user._get_current_object(), form.password.data or "")
-        except staff.StaffError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            if myself and form.password.data:
-                login_user(user)  # my session follows my new password
-            return _done(user, _("Account of %(name)s saved.", name=user.full_name))
-    return _render(form, user)
+    myself = user.id == current_user.id
+    if save_form(form, lambda: staff.update_account(
+            user, form.account_data(), form.teams.data, current_user._get_current_object(),
+            form.password.data or "")):
+        if myself and form.password.data:
+            login_user(user)  # my session follows my new password
+        return _done(user, _("Account of %(name)s saved.", name=user.full_name))
+    return ACCOUNTS.form_answer(form=form, user=user, rules=rule_labels())
 
 
 @bp.get("/resources/accounts/<int:user_id>")
@@ -108,9 +82,7 @@ def account_edit(user_id: int) -> Response:
 def account_show(user_id: int) -> Response:
     """An account's row (htmx: cancel an edit, refresh after a role change)."""
     user = db.get_or_404(User, user_id)
-    if not is_htmx():
-        return redirect(url_for("config.resources", _anchor=f"user-{user.id}"))
-    return account_row(user)
+    return ACCOUNTS.row_or_list(ACCOUNTS.list_url(user.id), **_row(user))
 
 
 @bp.post("/resources/accounts/<int:user_id>/active")
@@ -118,11 +90,8 @@ def account_show(user_id: int) -> Response:
 def account_active(user_id: int) -> Response:
     """Deactivate an account (it can no longer sign in), or reactivate it."""
     user = db.get_or_404(User, user_id)
-    wanted = request.form.get("active")
-    if wanted not in {"0", "1"}:
-        abort(400)
     try:
-        staff.set_active(user, wanted == "1", current_user._get_current_object())
+        staff.set_active(user, switch(), current_user._get_current_object())
     except staff.StaffError as error:
         return _done(db.get_or_404(User, user_id), error.message, error=True)
     db.session.commit()

@@ -24,7 +24,8 @@ from ...accounts.passwords import MeetsPolicy, unmet_rules
 from ...accounts.roles import ROLE_LABELS, Role
 from ...organization.staff import normalize_phone
 from ..account.forms import LANGUAGE_CHOICES
-from .team_forms import COLOUR, CheckboxesField, category_choices, strip
+from .fields import ConfigForm, strip
+from .team_forms import COLOUR, CheckboxesField, category_choices
 
 
 def _name(label: Any, message: Any) -> StringField:
@@ -50,7 +51,8 @@ def _ends_after(start: Optional[date], end: Optional[date]) -> None:
         raise ValidationError(str(_l("The end date must be on or after the start date.")))
 
 
-class StaffForm(FlaskForm):
+class StaffForm(ConfigForm):
+    fallback_field = "email"
     """Edit a staff account; a new password is optional (guide §1.3)."""
 
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr_CA")
@@ -125,7 +127,8 @@ def role_choices() -> list[tuple[str, str]]:
         (role.value, str(ROLE_LABELS[role])) for role in Role]
 
 
-class RoleForm(FlaskForm):
+class RoleForm(ConfigForm):
+    fallback_field = "role"
     role = SelectField(_l("Role"), choices=role_choices,
                        validators=[DataRequired(_l("Choose a role."))])
     location = SelectField(_l("Location"), default="")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,11 +13,15 @@ from ...accounts.permissions import requires
 from ...accounts.roles import ROLE_DESCRIPTIONS, TEAM_SCOPED, Perm, Role
 from ...extensions import db
 from ...formatting import localized
-from ...htmx import is_htmx, page_or_fragment
 from ...models import Location, RoleAssignment, User
 from ...organization import staff
 from . import bp
+from .inplace import InPlace, save_form
 from .staff_forms import RoleForm
+
+# The roles dialog is both the "row" and the form: it answers itself after each change.
+ROLES = InPlace("role", "config.account_roles", row="config/_roles.html",
+                form="config/_roles.html", page="config/roles.html", refused_status=200)
 
 
 def _role_form(prefix: str, assignment: Optional[RoleAssignment] = None) -> RoleForm:
@@ -39,35 +43,23 @@ def _assignment(user: User, role_id: int) -> RoleAssignment:
     return assignment
 
 
-def _render(user: User, add: RoleForm, edit: Optional[RoleForm] = None,
-            editing: Optional[RoleAssignment] = None, notice: Optional[str] = None,
-            error: bool = False) -> Response:
-    response = page_or_fragment(
-        "config/roles.html", "config/_roles.html", user=user, add=add, edit=edit,
-        editing=editing, notice=notice, notice_error=error, descriptions=ROLE_DESCRIPTIONS,
-        team_scoped={r.value for r in TEAM_SCOPED})
-    if notice and not error:
-        response.headers["HX-Trigger"] = f"account-changed-{user.id}"
-    return response
+def _dialog(user: User, add: Optional[RoleForm] = None, edit: Optional[RoleForm] = None,
+            editing: Optional[RoleAssignment] = None) -> dict[str, Any]:
+    return {"user": user, "add": add or _role_form("add"), "edit": edit, "editing": editing,
+            "descriptions": ROLE_DESCRIPTIONS, "team_scoped": {r.value for r in TEAM_SCOPED}}
 
 
-def _saved(user: User, message: str) -> Response:
-    db.session.commit()
-    if is_htmx():
-        return _render(db.get_or_404(User, user.id), _role_form("add"), notice=message)
-    flash(message, "success")
-    return redirect(url_for("config.account_roles", user_id=user.id))
+def _done(user: User, message: str, error: bool = False) -> Response:
+    """After a change (its account row refreshes itself), or a refused removal."""
+    user = db.get_or_404(User, user.id)
+    return ROLES.saved(message, ROLES.list_url(user_id=user.id), error=error,
+                       events=(f"account-changed-{user.id}",), **_dialog(user))
 
 
 def _values(form: RoleForm) -> dict[str, Any]:
     location = db.session.get(Location, int(form.location.data)) if form.location.data else None
     return {"role": Role(form.role.data), "location": location,
             "starts_on": form.starts_on.data, "ends_on": form.ends_on.data}
-
-
-def _refused(form: RoleForm, error: staff.StaffError) -> None:
-    field = {"location": form.location, "ends_on": form.ends_on}.get(error.field or "", form.role)
-    field.errors = [*field.errors, error.message]
 
 
 @bp.get("/resources/accounts/<int:user_id>/roles")
@@ -78,7 +70,7 @@ def account_roles(user_id: int) -> Response:
     edit_id = request.args.get("edit", type=int)
     editing = _assignment(user, edit_id) if edit_id else None
     edit = _role_form("edit", editing) if editing else None
-    return _render(user, _role_form("add"), edit, editing)
+    return ROLES.form_answer(**_dialog(user, edit=edit, editing=editing))
 
 
 @bp.post("/resources/accounts/<int:user_id>/roles")
@@ -87,14 +79,10 @@ def account_role_add(user_id: int) -> Response:
     """Give an account one more role."""
     user = db.get_or_404(User, user_id)
     form = _role_form("add")
-    if form.validate_on_submit():
-        try:
-            staff.add_role(user, **_values(form), actor=current_user._get_current_object())
-        except staff.StaffError as error:
-            _refused(form, error)
-        else:
-            return _saved(user, _("Role added."))
-    return _render(db.get_or_404(User, user_id), form)
+    if save_form(form, lambda: staff.add_role(user, **_values(form),
+                                              actor=current_user._get_current_object())):
+        return _done(user, _("Role added."))
+    return ROLES.form_answer(**_dialog(db.get_or_404(User, user_id), add=form))
 
 
 @bp.post("/resources/accounts/<int:user_id>/roles/<int:role_id>")
@@ -104,16 +92,11 @@ def account_role_edit(user_id: int, role_id: int) -> Response:
     user = db.get_or_404(User, user_id)
     assignment = _assignment(user, role_id)
     form = _role_form("edit", assignment)
-    if form.validate_on_submit():
-        try:
-            staff.update_role(assignment, **_values(form),
-                              actor=current_user._get_current_object())
-        except staff.StaffError as error:
-            _refused(form, error)
-        else:
-            return _saved(user, _("Role modified."))
+    if save_form(form, lambda: staff.update_role(assignment, **_values(form),
+                                                 actor=current_user._get_current_object())):
+        return _done(user, _("Role modified."))
     user = db.get_or_404(User, user_id)
-    return _render(user, _role_form("add"), form, _assignment(user, role_id))
+    return ROLES.form_answer(**_dialog(user, edit=form, editing=_assignment(user, role_id)))
 
 
 @bp.post("/resources/accounts/<int:user_id>/roles/<int:role_id>/delete")
@@ -125,9 +108,6 @@ def account_role_delete(user_id: int, role_id: int) -> Response:
     try:
         staff.remove_role(assignment, actor=current_user._get_current_object())
     except staff.StaffError as error:
-        user = db.get_or_404(User, user_id)
-        if not is_htmx():
-            flash(error.message, "error")
-            return redirect(url_for("config.account_roles", user_id=user.id))
-        return _render(user, _role_form("add"), notice=error.message, error=True)
-    return _saved(user, _("Role removed."))
+        return _done(user, error.message, error=True)
+    db.session.commit()
+    return _done(user, _("Role removed."))

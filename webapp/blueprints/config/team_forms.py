@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -18,12 +17,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Regexp, Valida
 from wtforms.widgets import ColorInput
 
 from ...organization.staff import CATEGORIES
+from .fields import ConfigForm, strip
 
 COLOUR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Choose a colour (#rrggbb)."))
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -54,7 +50,8 @@ class CheckboxesField(SelectMultipleField):
             yield value, label, value in (self.data or []), {}
 
 
-class TeamForm(FlaskForm):
+class TeamForm(ConfigForm):
+    fallback_field = "name"
     name = StringField(_l("Team name"), filters=[strip], validators=[
         DataRequired(_l("Enter the team's name.")),
         Length(max=120, message=_l("At most %(max)d characters."))])
@@ -76,7 +73,8 @@ class TeamForm(FlaskForm):
                 "active": self.active.data}
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(ConfigForm):
+    fallback_field = "locations"
     all_locations = BooleanField(_l("All locations"))
     locations = CheckboxesField(_l("Locations"))
     all_services = BooleanField(_l("All services"))

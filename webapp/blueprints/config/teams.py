@@ -1,42 +1,35 @@
 """Configuration › Resources: teams and their associations (CFG-4, guide §2.3)."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ... import audit
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
 from ...formatting import localized
-from ...htmx import is_htmx, page_or_fragment, retarget
 from ...models import Location, Service, Team
-from ...organization import associations, staff
-from ...organization.changes import diff
-from ...organization.teams import TeamError, create_team, update_team
+from ...organization import staff
+from ...organization.teams import associate, create_team, update_team
 from . import bp
+from .inplace import InPlace, save_form
 from .team_forms import AssociationForm, TeamForm
 
-CHANGED = "resources-changed"
+# Each saved team tells the page (the association warnings refresh themselves).
+TEAMS = InPlace("team", "config.resources", row="config/_team_row.html",
+                form="config/_team_form_row.html", page="config/team_form.html",
+                refused_status=200, events=("resources-changed",))
+ASSOCIATIONS = InPlace("team", "config.resources", row="config/_team_row.html",
+                       form="config/_associations.html", page="config/associations.html",
+                       refused_status=200, events=("resources-changed",))
 
 
-def team_row(team: Team, notice: Optional[str] = None, *events: str) -> Response:
-    """The team's row of the Resources tab, telling the page what changed."""
-    response = make_response(render_template(
-        "config/_team_row.html", t=team, notice=notice, category_label=staff.category_label))
-    response.headers["HX-Trigger"] = ", ".join((CHANGED, *events))
-    return response
-
-
-def _saved(team: Team, message: str) -> Response:
-    if is_htmx():
-        return team_row(team, message)
-    flash(message, "success")
-    return redirect(url_for("config.resources", _anchor=f"team-{team.id}"))
+def _row(team: Team) -> dict[str, Any]:
+    return {"t": team, "category_label": staff.category_label}
 
 
 @bp.route("/resources/teams/new", methods=["GET", "POST"])
@@ -44,17 +37,10 @@ def _saved(team: Team, message: str) -> Response:
 def team_new() -> Response:
     """Add a team ("Ajout d'une équipe")."""
     form = TeamForm()
-    if form.validate_on_submit():
-        try:
-            team = create_team(form.team_data())
-        except TeamError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            return _saved(team, _("Team “%(name)s” added. Now associate it with its "
-                                  "locations and services.", name=team.name))
-    return page_or_fragment("config/team_form.html", "config/_team_form_row.html",
-                            form=form, team=None)
+    if team := save_form(form, lambda: create_team(form.team_data())):
+        return TEAMS.saved(_("Team “%(name)s” added. Now associate it with its locations and "
+                             "services.", name=team.name), TEAMS.list_url(team.id), **_row(team))
+    return TEAMS.form_answer(form=form, team=None)
 
 
 @bp.route("/resources/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -63,16 +49,10 @@ def team_edit(team_id: int) -> Response:
     """Edit a team: name, colour, category, capacity, order, active."""
     team = db.get_or_404(Team, team_id)
     form = TeamForm(data=None if request.method == "POST" else _team_initial(team))
-    if form.validate_on_submit():
-        try:
-            update_team(team, form.team_data())
-        except TeamError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            return _saved(team, _("Team “%(name)s” saved.", name=team.name))
-    return page_or_fragment("config/team_form.html", "config/_team_form_row.html",
-                            form=form, team=team)
+    if save_form(form, lambda: update_team(team, form.team_data())):
+        return TEAMS.saved(_("Team “%(name)s” saved.", name=team.name), TEAMS.list_url(team.id),
+                           **_row(team))
+    return TEAMS.form_answer(form=form, team=team)
 
 
 @bp.get("/resources/teams/<int:team_id>")
@@ -80,9 +60,7 @@ def team_edit(team_id: int) -> Response:
 def team_show(team_id: int) -> Response:
     """A team's row (htmx: cancelling an edit); otherwise the Resources tab."""
     team = db.get_or_404(Team, team_id)
-    if not is_htmx():
-        return redirect(url_for("config.resources", _anchor=f"team-{team.id}"))
-    return team_row(team)
+    return TEAMS.row_or_list(TEAMS.list_url(team.id), **_row(team))
 
 
 def _team_initial(team: Team) -> dict[str, Any]:
@@ -112,24 +90,11 @@ def team_associations(team_id: int) -> Response:
     """Associate a team with locations, services and eligibility answers (the matrix)."""
     team = db.get_or_404(Team, team_id)
     form, locations, services = _association_form(team)
-    if form.validate_on_submit():
-        before = associations.describe(team)
-        try:
-            associations.set_association(
-                team, all_locations=form.all_locations.data, location_ids=form.locations.data,
-                all_services=form.all_services.data, service_ids=form.services.data,
-                answer_ids=form.answers.data)
-        except associations.AssociationError as error:
-            form[error.field].errors.append(_("Choose from the list."))
-        else:
-            changes = diff(before, associations.describe(team))
-            if changes:
-                audit.record("team.associated", team, changes=changes)
-            db.session.commit()
-            message = _("Associations of “%(name)s” saved.", name=team.name)
-            if is_htmx():
-                return retarget(team_row(team, message, "close-dialog"), f"#team-{team.id}")
-            flash(message, "success")
-            return redirect(url_for("config.resources", _anchor=f"team-{team.id}"))
-    return page_or_fragment("config/associations.html", "config/_associations.html", form=form,
-                            team=team, locations=locations, services=services)
+    if save_form(form, lambda: associate(
+            team, all_locations=form.all_locations.data, location_ids=form.locations.data,
+            all_services=form.all_services.data, service_ids=form.services.data,
+            answer_ids=form.answers.data)):
+        return ASSOCIATIONS.saved(_("Associations of “%(name)s” saved.", name=team.name),
+                                  TEAMS.list_url(team.id), target=f"#team-{team.id}",
+                                  events=("close-dialog",), **_row(team))
+    return ASSOCIATIONS.form_answer(form=form, team=team, locations=locations, services=services)

@@ -5,11 +5,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ... import audit
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
 from ...organization import checklist
+from ...organization.public_page import set_online_booking
 from ...web import organization, safe_next
 from . import bp
 
@@ -31,8 +31,7 @@ def online_booking() -> Response:
     wanted = request.form.get("open")
     if wanted not in {"0", "1"}:
         abort(400)
-    org.online_booking_open = wanted == "1"
-    audit.record("organization.online_booking", org, open=org.online_booking_open)
+    set_online_booking(org, wanted == "1")
     db.session.commit()
     if org.online_booking_open:
         flash(_("Online booking is open."), "success")

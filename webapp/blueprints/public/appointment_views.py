@@ -73,8 +73,7 @@ def cancel(token: str) -> Response:
 def calendar(token: str) -> Response:
     """Add to my calendar."""
     item = _appointment(token)
-    service = db.session.get(Service, item.service_id)
-    location = db.session.get(Location, item.location_id)
+    service, location = item.service, item.location
     body = calendar_file(item, title=localized(service, "name"), location=location,
                          address=f"{localized(location, 'name')}, {address_of(location)}",
                          description=_("Confirmation number: %(coupon)s", coupon=item.coupon))

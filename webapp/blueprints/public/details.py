@@ -47,7 +47,8 @@ def details_context(appointment: Appointment, errors: Optional[dict[str, Any]] =
 
 def _form_values() -> dict[str, Any]:
     form = request.form
-    values = {name: form.get(name, "").strip() for name in (*FORM_FIELDS, "email", "cell_phone")}
+    values: dict[str, Any] = {name: form.get(name, "").strip()
+                              for name in (*FORM_FIELDS, "email", "cell_phone")}
     values.update(for_whom="other" if form.get("for_whom") == "other" else "me",
                   send_email=form.get("send_email") == "1", send_sms=form.get("send_sms") == "1",
                   consent=form.get("consent") == "1")

@@ -34,7 +34,7 @@ def _done(message: str, block_day: str, location_id: int) -> Response:
     """After a change: close the dialog and refresh the calendar, or go back to it."""
     flash(message, "success")
     if is_htmx():
-        return trigger(make_response("", 204), "schedule-changed, close-dialog")
+        return trigger(make_response("", 204), "schedule-changed", "close-dialog")
     return redirect(url_for(".index", location=location_id, date=block_day,
                             view=request.args.get("view", "week")))
 

@@ -67,7 +67,7 @@ def block_padlock(block_id: int) -> Response | str:
     set_block_open(block, wanted == "1", current_user.id)
     db.session.commit()
     if not is_htmx():
-        return redirect(url_for(".index", **request.args.to_dict(flat=False)))
+        return redirect(url_for(".index", **request.args.to_dict(flat=False)))  # type: ignore[arg-type]
     calendar = calendar_for(request.args, visible_locations())
     assert calendar is not None
     cell = next((c for c in calendar.blocks if c.block.id == block_id), None)
@@ -89,5 +89,5 @@ def day_padlock() -> Response:
     set_day_open(location, day, wanted == "1", team_scope(), current_user.id)
     db.session.commit()
     if not is_htmx():
-        return redirect(url_for(".index", **request.args.to_dict(flat=False)))
+        return redirect(url_for(".index", **request.args.to_dict(flat=False)))  # type: ignore[arg-type]
     return render_calendar(request.args)

@@ -1,7 +1,7 @@
-"""Form data and files shared by the configuration tests (services, locations, public page)."""
+"""Form data, files and audit entries shared by the configuration tests (services,
+locations, public page...); `HX` and `text` are in tests/helpers.py."""
 from __future__ import annotations
 
-import html
 import io
 from typing import Any
 
@@ -11,7 +11,6 @@ from webapp.extensions import db
 from webapp.models import PATIENT_FIELDS, AuditLog
 from webapp.models.organization import default_field_rules
 
-HX = {"HX-Request": "true"}
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
@@ -62,7 +61,3 @@ def audit_entries(action: str) -> list[AuditLog]:
     return list(db.session.scalars(select(AuditLog).where(AuditLog.action == action)
                                    .order_by(AuditLog.id)))
 
-
-def text(response: Any) -> str:
-    """The page as a person reads it (entities such as &#39; turned back into characters)."""
-    return html.unescape(response.get_data(as_text=True))
