@@ -244,8 +244,7 @@ def test_tampered_active_value_is_a_bad_request(pilot):
 def test_a_pilot_cannot_deactivate_themselves(pilot):
     page = text(pilot.post(f"/admin/config/resources/accounts/{me().id}/active", headers=HX,
                            data={"active": "0"}))
-    assert "Vous ne pouvez pas retirer votre propre accès" in page or \
-        "dernier compte Pilote" in page
+    assert "C'est le dernier compte Pilote : un autre compte doit avoir le rôle" in page
     assert me().active is True
 
 
