@@ -3,22 +3,18 @@ in a real browser, as a Pilot would use them."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from webapp import create_app
-from webapp.demo import create_demo
 from webapp.extensions import db
 from webapp.models import Team, User
 from webapp.organization import checklist
 
-from .conftest import DEMO_PASSWORD, sign_in
+from .conftest import planner_app, serving, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,18 +22,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(tmp_path: Any) -> Iterator[tuple[str, Any]]:
     """A planner of its own for each test (these tests change the configuration)."""
-    app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'planner.sqlite3'}",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-                      "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        db.create_all()
-        create_demo(DEMO_PASSWORD)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
+    app = planner_app(tmp_path)
+    with serving(app) as base:
+        yield base, app
 
 
 def row_of(page: Any, text: str) -> Any:

@@ -3,7 +3,6 @@ every step; a second browser racing for the last place gets the race message (PU
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -11,9 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from webapp import create_app
 from webapp.extensions import db
 from webapp.models import (
     Appointment,
@@ -24,6 +21,7 @@ from webapp.models import (
 from webapp.timeutil import local_today
 
 from ..factories import make_block, make_location, make_service, make_team
+from .conftest import planner_app, serving
 
 pytestmark = pytest.mark.browser
 DAY = local_today() + timedelta(days=2)
@@ -34,11 +32,8 @@ NEAREST = [re.compile(rf"{DAY.year} · {hour}$")
 
 @pytest.fixture(scope="module")
 def public_server(tmp_path_factory: Any) -> Iterator[tuple[str, Any]]:
-    path = tmp_path_factory.mktemp("public") / "planner.sqlite3"
-    app = create_app({"SECRET_KEY": "browser", "SCHEDULER_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = planner_app(tmp_path_factory.mktemp("public"), demo=False)
     with app.app_context():
-        db.create_all()
         from webapp.organization import ensure_organization
 
         org = ensure_organization()
@@ -55,10 +50,8 @@ def public_server(tmp_path_factory: Any) -> Iterator[tuple[str, Any]]:
         team = make_team(locations=[alma], services=[service])
         make_block(alma, team, [service], DAY, "09:00", "11:00", per_slot=1)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
+    with serving(app) as base:
+        yield base, app
 
 
 def check_accessibility(page: Any) -> None:
