@@ -24,6 +24,15 @@ def settled(page) -> None:
                            ".htmx-settling, .htmx-added')")
 
 
+def open_form(page, link, form: str, within=None, **where):
+    """Click the link that opens an in-place form: the form, once htmx has swapped it in."""
+    (within or page).get_by_role("link", name=link).click()
+    opened = page.locator(form, **where)
+    opened.wait_for()
+    settled(page)
+    return opened
+
+
 def same_document(page) -> bool:
     return page.evaluate("document.body.dataset.sameDocument") == "yes"
 
@@ -32,10 +41,7 @@ def test_pilot_creates_a_service_then_its_eligibility_question(page, live_server
     sign_in(page, live_server, "pilote")
     page.goto(live_server + "/admin/config/services")
     mark_page(page)
-    page.get_by_role("link", name="Ajouter un service").click()
-    form = page.locator("#service-new form")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Ajouter un service", "#service-new form")
     form.get_by_label("Nom en français").fill("Grippe saisonnière")
     form.get_by_label("Nom en anglais").fill("Seasonal flu")
     form.get_by_label("Durée du service (minutes)").fill("7.5")
@@ -56,10 +62,7 @@ def test_pilot_creates_a_service_then_its_eligibility_question(page, live_server
     page.wait_for_load_state()
     expect(page.get_by_text("Aucune question")).to_be_visible()
     mark_page(page)
-    page.get_by_role("link", name="Ajouter une question").click()
-    form = page.locator("#question-new form")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Ajouter une question", "#question-new form")
     form.get_by_label("Question en français").fill("Avez-vous eu la grippe cette année?")
     form.get_by_label("Question en anglais").fill("Have you had the flu this year?")
     expect(form.get_by_label("Réponse en français").first).to_have_value("Oui")
@@ -81,10 +84,7 @@ def test_pilot_creates_then_edits_a_location(page, live_server):
     sign_in(page, live_server, "pilote")
     page.goto(live_server + "/admin/config/locations")
     mark_page(page)
-    page.get_by_role("link", name="Ajouter un lieu").click()
-    form = page.locator("#location-new form")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Ajouter un lieu", "#location-new form")
     form.get_by_label("Nom en français").fill("Pharmacie du Lac")
     form.get_by_label("Nom en anglais").fill("Lake Pharmacy")
     form.get_by_label("Adresse").fill("600 avenue du Pont Nord")
@@ -101,10 +101,8 @@ def test_pilot_creates_then_edits_a_location(page, live_server):
     expect(row).to_contain_text("G8B 5V2")
     expect(row).to_contain_text("région G8B")
 
-    row.get_by_role("link", name="Modifier « Pharmacie du Lac »").click()
-    form = page.locator("#locations-list form", has_text="Message du lieu")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Modifier « Pharmacie du Lac »", "#locations-list form", within=row,
+                     has_text="Message du lieu")
     form.get_by_label("Message du lieu, en français").fill("Entrée par la porte de côté.")
     form.get_by_role("button", name="Enregistrer le lieu").click()
     row = page.locator("#locations-list > li", has_text="Pharmacie du Lac")
