@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set everything up (Chromium, PostgreSQL, Python packages) and run the whole test suite.
+# Set everything up (Chromium, PostgreSQL, Python packages), lint, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,5 +17,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 ./scripts/setup.sh
+.venv/bin/ruff check webapp tests bench scripts  # lint first: fail fast, before the long run
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(./scripts/postgres.sh)}"
 exec .venv/bin/python -m pytest "$@"

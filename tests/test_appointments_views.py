@@ -14,22 +14,16 @@ from webapp.extensions import db
 from webapp.models import Appointment, AuditLog, Message, Slot, Status
 from webapp.timeutil import local_today
 
-from .booking_world import make_world
-from .factories import make_block, make_location, make_service, make_team, patient_data
-
-HX = {"HX-Request": "true"}
+from .factories import make_service, make_world, patient_data
+from .helpers import HX, text
 
 
 @pytest.fixture
 def world(app, client, auth):
-    world = make_world(per_slot=2, days_ahead=2)
+    world = make_world(days_ahead=2, per_slot=2)
     auth.login(Role.GESTION1)
     client.set_cookie("lang", "en")
     return world
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 def count(model=Appointment):
@@ -72,8 +66,7 @@ def test_calendar_week_shows_slots_and_bubbles(client, world, headers):
 
 
 def test_calendar_locked_block_is_reddish_and_month_view(client, world):
-    make_block(world.location, world.team, [world.service], local_today() + timedelta(days=3),
-               "13:00", "14:00", 1, online_open=False)
+    world.add_block(local_today() + timedelta(days=3), "13:00", "14:00", 1, online_open=False)
     locked_day = (local_today() + timedelta(days=3)).isoformat()
     page = text(client.get(f"/admin/appointments/?location={world.location.id}"
                            f"&date={locked_day}&view=day"))
@@ -95,10 +88,9 @@ def test_calendar_bad_filters_fall_back_with_message(client, world):
 
 def test_calendar_unknown_location_404_and_out_of_scope_403(client, app, auth, world):
     assert client.get("/admin/appointments/?location=9999").status_code == 404
-    other = make_location("Pharmacie B", postal_code="G8B 3R1")
     from webapp.models import User
     user = User.by_email("gestion1@test.example")
-    user.roles[0].location_id = other.id
+    user.roles[0].location_id = world.other_location.id
     db.session.commit()
     assert client.get(f"/admin/appointments/?location={world.location.id}").status_code == 403
 
@@ -174,8 +166,7 @@ def test_slot_filled_meanwhile_offers_nearest_times(client, world):
 
 
 def test_past_slot_is_refused(client, world):
-    past = make_block(world.location, world.team, [world.service],
-                      local_today() - timedelta(days=1), "09:00", "10:00", 1)
+    past = world.add_block(local_today() - timedelta(days=1), "09:00", "10:00", 1)
     slot = db.session.scalar(select(Slot).where(Slot.block_id == past.id))
     response = client.post("/admin/appointments/book",
                            data=form(world, slot, date=(local_today() - timedelta(days=1))
@@ -233,7 +224,11 @@ def test_modify_moves_upcoming_appointment(client, world, headers):
                            data={**patient_data(), "comment": "Déplacé", "location":
                                  str(world.location.id), "service": str(world.service.id),
                                  "date": day_of(world), "slot": str(new_slot.id)})
-    assert response.status_code in (204, 302)
+    shown = f"/admin/appointments/{appointment.id}?saved=1"
+    if headers:  # htmx follows HX-Redirect to the confirmation
+        assert (response.status_code, response.headers["HX-Redirect"]) == (204, shown)
+    else:
+        assert (response.status_code, response.headers["Location"]) == (302, shown)
     db.session.expire_all()
     moved = db.session.get(Appointment, appointment.id)
     assert moved.slot_id == new_slot.id and moved.comment == "Déplacé"
@@ -304,11 +299,10 @@ def test_consultation_roles_read_but_cannot_book(client, auth, world, role):
 
 def test_gestion3_cannot_touch_another_teams_appointment(client, auth, world):
     appointment = book_one(world)
-    other_team = make_team("Équipe B", [world.location], [world.service])
     client.post("/admin/logout")
     auth.login(Role.GESTION3)
     from webapp.models import User
-    User.by_email("gestion3@test.example").teams.append(other_team)
+    User.by_email("gestion3@test.example").teams.append(world.other_team)
     db.session.commit()
     assert client.get(f"/admin/appointments/{appointment.id}").status_code == 403
     assert client.get(f"/admin/appointments/{appointment.id}/edit").status_code == 403
@@ -323,11 +317,10 @@ def test_gestion3_cannot_touch_another_teams_appointment(client, auth, world):
 
 def test_consultation2_sees_only_its_teams(client, auth, world):
     book_one(world)
-    other_team = make_team("Équipe B", [world.location], [world.service])
     client.post("/admin/logout")
     auth.login(Role.CONSULTATION2)
     from webapp.models import User
-    User.by_email("consultation2@test.example").teams.append(other_team)
+    User.by_email("consultation2@test.example").teams.append(world.other_team)
     db.session.commit()
     page = text(client.get(f"/admin/appointments/?location={world.location.id}"
                            f"&date={day_of(world)}"))
@@ -336,9 +329,8 @@ def test_consultation2_sees_only_its_teams(client, auth, world):
 
 
 def test_booking_at_a_location_outside_the_roles_scope_is_403(client, world):
-    other = make_location("Pharmacie B", postal_code="G8B 3R1")
     from webapp.models import User
-    User.by_email("gestion1@test.example").roles[0].location_id = other.id
+    User.by_email("gestion1@test.example").roles[0].location_id = world.other_location.id
     db.session.commit()
     assert client.get(f"/admin/appointments/book?location={world.location.id}").status_code == 403
     assert client.post("/admin/appointments/book", data=form(world)).status_code == 403
@@ -396,14 +388,19 @@ def test_qr_svg_has_no_style_attribute():
 @pytest.mark.parametrize("url", [
     "/admin/appointments/?location=99999999999999999999",
     "/admin/appointments/book?slot=99999999999999999999",
-    "/admin/appointments/book?location=1&service=99999999999999999999",
     "/admin/appointments/book?from=99999999999999999999",
     "/admin/appointments/99999999999999999999",
     "/admin/appointments/99999999999999999999/edit",
     "/admin/appointments/book?location=%C2%B2",
 ])
-def test_huge_or_odd_ids_never_500(client, world, url):
-    assert client.get(url).status_code in (200, 404)
+def test_huge_or_odd_ids_are_404(client, world, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_huge_service_id_asks_to_choose_again(client, world):
+    response = client.get(f"/admin/appointments/book?location={world.location.id}"
+                          "&service=99999999999999999999")
+    assert response.status_code == 200 and "Choose a service from the list." in text(response)
 
 
 def test_calendar_slot_link_then_service_choice_keeps_the_time(client, world):

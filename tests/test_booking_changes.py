@@ -22,13 +22,12 @@ from webapp.dbtx import write_transaction
 from webapp.extensions import db
 from webapp.models import Appointment, AuditLog, Message, Patient, Slot, Status, utcnow
 
-from .booking_world import assert_consistent, make_world
-from .factories import make_service, patient_data
+from .factories import assert_consistent, make_service, make_world, patient_data
 
 
 @pytest.fixture
 def world(any_db_app):
-    return make_world(per_slot=2)
+    return make_world(days_ahead=1, per_slot=2)
 
 
 def book(slot, service, n=0, now=None, **options):
@@ -263,7 +262,7 @@ def test_the_scheduler_releases_lapsed_holds(app):
     from webapp.extensions import scheduler
     from webapp.jobs import install_jobs
 
-    world = make_world()
+    world = make_world(days_ahead=1)
     held = hold(world.slots[0], world.service, online=False, minutes=-1)
     install_jobs(app)
     try:

@@ -24,8 +24,7 @@ from webapp.extensions import db
 from webapp.models import ACTIVE_STATUSES, Appointment, Service, Slot
 
 from .booking_workers import race
-from .booking_world import assert_consistent, make_world
-from .factories import make_block, patient_data
+from .factories import assert_consistent, make_world, patient_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +58,7 @@ def _appointments(slot_id):
 
 
 def test_fifty_threads_race_for_three_places(any_db_app):
-    world = make_world(per_slot=3)
+    world = make_world(days_ahead=1, per_slot=3)
     slot_id, service_id = world.slots[0].id, world.service.id
 
     def attempt(i):
@@ -81,7 +80,7 @@ def test_fifty_threads_race_for_three_places(any_db_app):
 
 
 def test_four_processes_race_for_three_places(any_db_app):
-    world = make_world(per_slot=3)
+    world = make_world(days_ahead=1, per_slot=3)
     url = any_db_app.config["SQLALCHEMY_DATABASE_URI"]
     slot_id, service_id = world.slots[0].id, world.service.id
     db.session.remove()
@@ -103,7 +102,7 @@ def test_four_processes_race_for_three_places(any_db_app):
 
 
 def test_racing_moves_cancels_and_bookings_keep_counts_exact(any_db_app):
-    world = make_world(per_slot=2, end="10:15")  # 5 slots x 2 places
+    world = make_world(days_ahead=1, per_slot=2, end="10:15")  # 5 slots x 2 places
     slot_ids = [s.id for s in world.slots]
     service_id = world.service.id
     first = [booking.book(BookingRequest(db.session.get(Slot, slot_ids[i % 5]), world.service,
@@ -148,10 +147,9 @@ def _crash(url, service_id, slot_ids, first_person):
 
 
 def test_bookings_answered_before_a_kill_are_never_lost(any_db_app):
-    world = make_world(per_slot=3)
+    world = make_world(days_ahead=1, per_slot=3)
     # Enough places (over 1,000) that the victim cannot finish before it is killed.
-    extras = [make_block(world.location, world.team, [world.service],
-                         world.block.day + timedelta(days=n), "08:00", "20:00", 3)
+    extras = [world.add_block(world.block.day + timedelta(days=n), "08:00", "20:00", 3)
               for n in range(1, 9)]
     slot_ids = [s.id for s in world.slots] + [s.id for b in extras for s in b.slots]
     places = 3 * len(slot_ids)
@@ -185,7 +183,7 @@ def test_bookings_answered_before_a_kill_are_never_lost(any_db_app):
 
 
 def test_the_same_person_racing_on_other_slots_gets_one_appointment(any_db_app):
-    world = make_world(per_slot=3)
+    world = make_world(days_ahead=1, per_slot=3)
     slot_ids, service_id = [s.id for s in world.slots], world.service.id
 
     def attempt(i):
@@ -204,7 +202,7 @@ def test_the_same_person_racing_on_other_slots_gets_one_appointment(any_db_app):
 
 
 def test_ten_cancellations_of_one_appointment_free_one_place(any_db_app):
-    world = make_world(per_slot=3)
+    world = make_world(days_ahead=1, per_slot=3)
     slot_id = world.slots[0].id
     appointment_ids = [booking.book(BookingRequest(db.session.get(Slot, slot_id), world.service,
                                                    patient_data(i))).id for i in range(2)]

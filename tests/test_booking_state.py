@@ -15,8 +15,7 @@ from webapp.dbtx import write_transaction
 from webapp.extensions import db
 from webapp.models import Appointment, AuditLog, Message, Patient, Service, Slot, utcnow
 
-from .booking_world import assert_consistent, make_world
-from .factories import patient_data
+from .factories import assert_consistent, make_world, patient_data
 
 SLOTS = 4
 refusals = (booking.SlotFull, booking.NotModifiable, booking.AlreadyBooked, booking.NotFound,
@@ -24,7 +23,7 @@ refusals = (booking.SlotFull, booking.NotModifiable, booking.AlreadyBooked, book
 
 
 def test_counts_stay_exact_whatever_happens(app):
-    world = make_world(per_slot=2, end="10:00")
+    world = make_world(days_ahead=1, per_slot=2, end="10:00")
     slot_ids = [s.id for s in world.slots][:SLOTS]
     service_id = world.service.id
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from webapp.accounts.roles import Role
 from webapp.extensions import db
@@ -141,9 +142,9 @@ def test_flagged_details_name_what_is_missing(app):
     data = make_ready_planner()
     data["services"][0].instructions_en = ""
     db.session.commit()
-    item = next(i for _s, i in checklist.build().flagged)
-    assert item.details == ["Dose 1 : le texte anglais manque"] or \
-        item.details == ["Dose 1: the English text is missing"]
+    with force_locale("fr_CA"):
+        item = next(i for _s, i in checklist.build().flagged)
+        assert item.details == ["Dose 1 : le texte anglais manque"]
 
 
 def test_each_section_names_the_screen_that_fixes_it(app):

@@ -31,7 +31,7 @@ def text(response):
 
 def test_landing_page_shows_readiness_and_links_to_each_screen(pilot, app):
     page = text(pilot.get("/admin/config/"))
-    assert "Le planificateur est-il prêt?" in page or "Le planificateur est-il prêt ?" in page
+    assert "Le planificateur est-il prêt?" in page
     assert "à corriger avant d'ouvrir la prise de rendez-vous en ligne" in page
     assert 'href="/admin/config/resources"' in page
     assert 'href="/admin/config/checklist"' in page

@@ -2,7 +2,7 @@
 emails, SMS and jobs."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import phonenumbers
@@ -18,8 +18,9 @@ from webapp.messaging.timing import timing_hint
 from webapp.models import Message
 from webapp.organization.staff import normalize_phone
 from webapp.scheduling.notices import notify_cancelled
+from webapp.timeutil import local_today
 
-from .schedule_factories import book, make_block, make_world, slots_of
+from .factories import make_world, slots_of, take_places
 
 DAY = date(2021, 2, 15)  # a Monday in winter: Québec is UTC-5
 NINE_THIRTY = datetime(2021, 2, 15, 14, 30, tzinfo=UTC)
@@ -119,10 +120,10 @@ def test_timing_hints_write_hours_in_prose(app):
 
 @pytest.mark.parametrize("lang, expected", [("fr_CA", "à 9 h 30"), ("en", "at 9:30 a.m.")])
 def test_a_cancellation_notice_writes_the_time_as_the_confirmation_does(app, lang, expected):
-    world = make_world()
-    block = make_block(world, date(2030, 2, 15), "09:30", "10:00")
-    [appointment] = book(slots_of(block)[0], world.dose1, email="lea@example.org",
-                         send_email=True, language=lang)
+    world, day = make_world(), local_today() + timedelta(days=30)
+    block = world.add_block(day, "09:30", "10:00")
+    [appointment] = take_places(slots_of(block)[0], world.service, email="lea@example.org",
+                                send_email=True, language=lang)
     assert notify_cancelled(appointment) == 1
     message = app.extensions["sqlalchemy"].session.scalar(select(Message))
-    assert "2030-02-15" in message.body and expected in message.body
+    assert day.isoformat() in message.body and expected in message.body

@@ -1,12 +1,14 @@
 """Finding the nearest location by postal code (PUB-1) and a location's page (PUB-2)."""
 from __future__ import annotations
 
-import html
+from datetime import timedelta
 
 from webapp.extensions import db
-from webapp.models import Organization
+from webapp.models import Organization, Team
+from webapp.timeutil import local_today
 
-from .factories import make_location, make_service, make_team
+from .factories import make_block, make_location, make_service, make_team
+from .helpers import text
 
 
 def _setup():
@@ -72,10 +74,10 @@ def test_location_page_shows_messages_and_the_transitional_text(client):
     org.transitional_fr = "Réservation fermée pour la nuit."
     alma.message_fr = "Entrée par l'arrière."
     db.session.commit()
-    page = html.unescape(client.get(f"/location/{alma.id}/{service.id}").get_data(as_text=True))
-    for text in ("Apportez votre carte.", "Bienvenue!", "Entrée par l'arrière.",
+    page = text(client.get(f"/location/{alma.id}/{service.id}"))
+    for said in ("Apportez votre carte.", "Bienvenue!", "Entrée par l'arrière.",
                  "Réservation fermée pour la nuit."):
-        assert text in page
+        assert said in page
     assert "<dialog open" in page
 
 
@@ -95,19 +97,14 @@ def test_text_fields_are_escaped(client):
 
 
 def test_only_open_future_places_count_as_availability(client):
-    from datetime import date, timedelta
-
-    from .factories import make_block
-
     service, alma, montreal, elsewhere = _setup()
     db.session.get(Organization, 1).online_booking_open = True
-    from webapp.models import Team
-
     team = db.session.scalar(db.select(Team).where(Team.name == "A"))
-    make_block(alma, team, [service], date.today() + timedelta(days=2), online_open=False)
-    make_block(montreal, team, [service], date.today() + timedelta(days=2))
-    page = client.get("/find", query_string={"service": service.id, "postal_code": "G8B 1M4"}
-                      ).get_data(as_text=True)
+    day = local_today() + timedelta(days=2)
+    make_block(alma, team, [service], day, "09:00", "12:00", online_open=False)
+    make_block(montreal, team, [service], day, "13:00", "16:00")  # one team, one place at a time
+    page = text(client.get("/find", query_string={"service": service.id,
+                                                  "postal_code": "G8B 1M4"}))
     alma_part = page[page.index("Pharmacie Alma"):page.index("Pharmacie Montréal")]
     assert "Revenez demain." in alma_part  # locked online: no availability for citizens
-    assert "Prendre rendez-vous à Pharmacie Montréal" in html.unescape(page)
+    assert "Prendre rendez-vous à Pharmacie Montréal" in page

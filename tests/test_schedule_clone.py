@@ -12,11 +12,12 @@ from webapp.extensions import db
 from webapp.models import AuditLog, ScheduleBlock, Slot
 from webapp.scheduling.blocks import BlockInvalid
 from webapp.scheduling.cloning import clone_day
+from webapp.timeutil import local_today
 
-from .schedule_factories import book, make_block, make_world, slots_of
+from .factories import make_world, slots_of, take_places
 
-TYPICAL = date(2026, 2, 2)  # a Monday in the past: nobody can book it
-TODAY = date(2026, 2, 20)
+TODAY = local_today()  # frozen for the app by the fixture
+TYPICAL = TODAY - timedelta(days=18)  # in the past: nobody can book it
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +39,10 @@ def blocks_on(day):
 
 
 def test_a_typical_day_is_copied_with_teams_services_and_padlocks(world):
-    make_block(world, TYPICAL, "09:00", "12:00", per_slot=4, services=[world.dose1, world.dose2])
-    make_block(world, TYPICAL, "13:00", "15:10", per_slot=2, online_open=False)
-    make_block(world, TYPICAL, "09:00", "12:00", per_slot=3, team=world.team_b)
+    world.add_block(TYPICAL, "09:00", "12:00", per_slot=4,
+                    services=[world.service, world.other_service])
+    world.add_block(TYPICAL, "13:00", "15:10", per_slot=2, online_open=False)
+    world.add_block(TYPICAL, "09:00", "12:00", per_slot=3, team=world.other_team)
     targets = [TODAY, TODAY + timedelta(days=1)]
     report = clone_day(world.location, TYPICAL, targets, TODAY)
     db.session.commit()
@@ -49,10 +51,10 @@ def test_a_typical_day_is_copied_with_teams_services_and_padlocks(world):
     copied = blocks_on(TODAY)
     assert [(b.team_id, b.start_time, b.end_time, b.per_slot_capacity, b.online_open)
             for b in copied] == [
-        (world.team_a.id, time(9), time(12), 4, True),
-        (world.team_a.id, time(13), time(15, 10), 2, False),
-        (world.team_b.id, time(9), time(12), 3, True)]
-    assert {s.id for s in copied[0].services} == {world.dose1.id, world.dose2.id}
+        (world.team.id, time(9), time(12), 4, True),
+        (world.team.id, time(13), time(15, 10), 2, False),
+        (world.other_team.id, time(9), time(12), 3, True)]
+    assert {s.id for s in copied[0].services} == {world.service.id, world.other_service.id}
     assert not any(s.online_open for s in slots_of(copied[1]))
     assert all(s.day == TODAY and s.booked == 0 for s in slots_of(copied[0]))
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "schedule.cloned")).one()
@@ -60,10 +62,10 @@ def test_a_typical_day_is_copied_with_teams_services_and_padlocks(world):
 
 
 def test_only_the_remaining_availability_is_copied(world):
-    block = make_block(world, TYPICAL, "09:00", "10:00", per_slot=3)
+    block = world.add_block(TYPICAL, "09:00", "10:00", per_slot=3)
     slots = slots_of(block)  # 09:00 09:15 09:30 09:45
-    book(slots[0], world.dose1, 3)  # full: not copied
-    book(slots[2], world.dose1, 1)  # 2 left
+    take_places(slots[0], world.service, 3)  # full: not copied
+    take_places(slots[2], world.service, 1)  # 2 left
     report = clone_day(world.location, TYPICAL, [TODAY], TODAY)
     db.session.commit()
     assert report.places == 3 + 2 + 3
@@ -73,9 +75,9 @@ def test_only_the_remaining_availability_is_copied(world):
 
 
 def test_a_fully_booked_source_has_nothing_to_copy(world):
-    block = make_block(world, TYPICAL, "09:00", "09:30")
+    block = world.add_block(TYPICAL, "09:00", "09:30")
     for slot in slots_of(block):
-        book(slot, world.dose1)
+        take_places(slot, world.service)
     with pytest.raises(BlockInvalid) as caught:
         clone_day(world.location, TYPICAL, [TODAY], TODAY)
     assert "fully booked" in caught.value.errors["source"]
@@ -87,7 +89,7 @@ def test_a_fully_booked_source_has_nothing_to_copy(world):
     ([], "targets", "Tick at least one day"),
 ])
 def test_past_days_are_refused_as_targets(world, targets, field, words):
-    make_block(world, TYPICAL)
+    world.add_block(TYPICAL)
     with pytest.raises(BlockInvalid) as caught:
         clone_day(world.location, TYPICAL, targets, TODAY)
     assert words in caught.value.errors[field]
@@ -97,15 +99,15 @@ def test_past_days_are_refused_as_targets(world, targets, field, words):
 
 def test_the_source_day_cannot_be_a_target(world):
     source = TODAY + timedelta(days=2)
-    make_block(world, source)
+    world.add_block(source)
     with pytest.raises(BlockInvalid) as caught:
         clone_day(world.location, source, [source, TODAY], TODAY)
     assert "also ticked as a target" in caught.value.errors["source"]
 
 
 def test_a_day_with_an_overlapping_block_is_skipped_and_reported(world):
-    make_block(world, TYPICAL, "09:00", "12:00")
-    make_block(world, TODAY + timedelta(days=1), "11:00", "14:00")
+    world.add_block(TYPICAL, "09:00", "12:00")
+    world.add_block(TODAY + timedelta(days=1), "11:00", "14:00")
     report = clone_day(world.location, TYPICAL, [TODAY, TODAY + timedelta(days=1)], TODAY)
     db.session.commit()
     assert [d.blocks for d in report.days] == [1, 0]
@@ -114,24 +116,25 @@ def test_a_day_with_an_overlapping_block_is_skipped_and_reported(world):
 
 
 def test_a_team_limited_role_copies_only_its_teams(world):
-    make_block(world, TYPICAL)
-    make_block(world, TYPICAL, team=world.team_b)
-    report = clone_day(world.location, TYPICAL, [TODAY], TODAY, team_ids={world.team_b.id})
-    assert report.blocks == 1 and blocks_on(TODAY)[0].team_id == world.team_b.id
+    world.add_block(TYPICAL)
+    world.add_block(TYPICAL, team=world.other_team)
+    report = clone_day(world.location, TYPICAL, [TODAY], TODAY, team_ids={world.other_team.id})
+    assert report.blocks == 1 and blocks_on(TODAY)[0].team_id == world.other_team.id
 
 
 def test_cloning_onto_the_day_the_clocks_spring_forward(world, app):
-    app.config["TODAY"] = date(2026, 3, 1)
-    make_block(world, TYPICAL, "00:00", "04:00")
-    report = clone_day(world.location, TYPICAL, [date(2026, 3, 8), date(2026, 11, 1)],
+    app.config["TODAY"] = date(2026, 3, 1)  # pinned: the days the clocks change in 2026
+    typical = date(2026, 2, 2)
+    world.add_block(typical, "00:00", "04:00")
+    report = clone_day(world.location, typical, [date(2026, 3, 8), date(2026, 11, 1)],
                        date(2026, 3, 1))
     db.session.commit()
     assert [d.places for d in report.days] == [12, 16]
 
 
 def test_sixty_days_at_once(world):
-    make_block(world, TYPICAL, "07:00", "15:00", per_slot=5)
-    make_block(world, TYPICAL, "07:00", "15:00", per_slot=5, team=world.team_b)
+    world.add_block(TYPICAL, "07:00", "15:00", per_slot=5)
+    world.add_block(TYPICAL, "07:00", "15:00", per_slot=5, team=world.other_team)
     targets = [TODAY + timedelta(days=i) for i in range(60)]
     started = clock.perf_counter()
     report = clone_day(world.location, TYPICAL, targets, TODAY)

@@ -23,11 +23,12 @@ from webapp.scheduling.blocks import (
     set_day_open,
     update_block,
 )
+from webapp.timeutil import local_today
 
-from .factories import make_service, make_team
-from .schedule_factories import book, make_block, make_world, slots_of
+from .factories import make_service, make_team, make_world, slots_of, take_places
 
-DAY = date(2026, 6, 10)
+DAY = local_today() + timedelta(days=10)
+SUMMER = date(2026, 6, 10)  # pinned: Eastern Daylight Time, 07:00 is 11:00 UTC
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +44,8 @@ def world(app):
 
 
 def data(world, **changes):
-    values = dict(location=world.location, team=world.team_a, day=DAY, start=time(9),
-                  end=time(13), services=[world.dose1], per_slot=1, online_open=True)
+    values = dict(location=world.location, team=world.team, day=DAY, start=time(9),
+                  end=time(13), services=[world.service], per_slot=1, online_open=True)
     values.update(changes)
     return BlockData(**values)
 
@@ -58,22 +59,22 @@ def errors_of(world, **changes):
 
 
 def test_saving_a_block_materialises_its_slots(world):
-    block = create_block(data(world, start=time(7), end=time(15), per_slot=4,
-                              services=[world.dose1, world.dose2]))
+    block = create_block(data(world, day=SUMMER, start=time(7), end=time(15), per_slot=4,
+                              services=[world.service, world.other_service]))
     db.session.commit()
     slots = slots_of(block)
     assert len(slots) == 32 and sum(s.capacity for s in slots) == 128
     assert slots[0].starts_at == datetime(2026, 6, 10, 11, 0, tzinfo=UTC)  # 07:00 EDT
-    assert all(s.day == DAY and s.location_id == world.location.id and s.online_open
+    assert all(s.day == SUMMER and s.location_id == world.location.id and s.online_open
                for s in slots)
-    assert {s.id for s in block.services} == {world.dose1.id, world.dose2.id}
+    assert {s.id for s in block.services} == {world.service.id, world.other_service.id}
     assert db.session.scalar(select(AuditLog.action).where(AuditLog.object_id == block.id)) \
         == "schedule_block.created"
 
 
 @pytest.mark.parametrize("day, count", [(date(2026, 3, 8), 12), (date(2026, 11, 1), 16)])
 def test_blocks_on_days_the_clocks_change(world, day, count):
-    block = make_block(world, day, "00:00", "04:00")
+    block = world.add_block(day, "00:00", "04:00")
     slots = slots_of(block)
     assert len(slots) == count
     assert len({s.starts_at for s in slots}) == count
@@ -99,38 +100,38 @@ def test_a_team_not_associated_with_the_location_is_refused(world):
 
 def test_a_service_the_team_does_not_offer_is_refused(world):
     other = make_service("Zona", duration=15)
-    assert "is not offered" in errors_of(world, services=[world.dose1, other])["services"]
+    assert "is not offered" in errors_of(world, services=[world.service, other])["services"]
 
 
 def test_services_of_different_durations_are_refused(world):
     long = make_service("Long", duration=20)
-    world.team_a.services.append(long)
+    world.team.services.append(long)
     db.session.commit()
-    assert "same duration" in errors_of(world, services=[world.dose1, long])["services"]
+    assert "same duration" in errors_of(world, services=[world.service, long])["services"]
 
 
 def test_a_fixed_capacity_team_takes_one_appointment_per_slot(world):
-    world.team_a.variable_capacity = False
+    world.team.variable_capacity = False
     db.session.commit()
     assert "fixed capacity" in errors_of(world, per_slot=2)["per_slot"]
 
 
 def test_a_team_limited_role_creates_only_for_its_teams(world):
-    errors = errors_of(world, allowed_team_ids={world.team_b.id})
+    errors = errors_of(world, allowed_team_ids={world.other_team.id})
     assert "your own teams" in errors["team"]
 
 
 def test_the_same_team_cannot_hold_two_overlapping_blocks(world):
-    make_block(world, DAY, "09:00", "12:00")
+    world.add_block(DAY, "09:00", "12:00")
     message = errors_of_after_one(world, start=time(11), end=time(14))["start"]
     assert "already has a time block from 09:00 to 12:00" in message
     everywhere = make_team("Volante", all_locations=True, all_services=True)
-    make_block(world, DAY, "09:00", "12:00", team=everywhere)
+    world.add_block(DAY, "09:00", "12:00", team=everywhere)
     clash = errors_of_after_one(world, team=everywhere, location=world.other_location,
                                 start=time(10), end=time(11), count=2)
     assert "Pharmacie A" in clash["start"]  # the same people cannot be at two places
-    make_block(world, DAY, "12:00", "13:00")  # touching is not overlapping
-    make_block(world, DAY, "09:00", "12:00", team=world.team_b)  # another team, side by side
+    world.add_block(DAY, "12:00", "13:00")  # touching is not overlapping
+    world.add_block(DAY, "09:00", "12:00", team=world.other_team)  # another team, side by side
 
 
 def errors_of_after_one(world, count=1, **changes):
@@ -142,9 +143,9 @@ def errors_of_after_one(world, count=1, **changes):
 
 
 def test_capacity_may_rise_after_bookings_and_the_slots_follow(world):
-    block = make_block(world, DAY, per_slot=2)
+    block = world.add_block(DAY, per_slot=2)
     first = slots_of(block)[0]
-    [appointment] = book(first, world.dose1)
+    [appointment] = take_places(first, world.service)
     update_block(block, data(world, per_slot=5), block.version)
     db.session.commit()
     slots = slots_of(block)
@@ -155,10 +156,10 @@ def test_capacity_may_rise_after_bookings_and_the_slots_follow(world):
 
 
 def test_capacity_below_what_is_booked_is_refused_naming_the_slots(world):
-    block = make_block(world, DAY, per_slot=3)
+    block = world.add_block(DAY, per_slot=3)
     slots = slots_of(block)
-    book(slots[1], world.dose1, 3)
-    book(slots[4], world.dose1, 2)
+    take_places(slots[1], world.service, 3)
+    take_places(slots[4], world.service, 2)
     with pytest.raises(ScheduleError) as caught:
         update_block(block, data(world, per_slot=1), block.version)
     db.session.rollback()
@@ -168,9 +169,9 @@ def test_capacity_below_what_is_booked_is_refused_naming_the_slots(world):
 
 
 def test_shortening_over_booked_slots_is_refused_and_over_free_ones_allowed(world):
-    block = make_block(world, DAY)
+    block = world.add_block(DAY)
     slots = slots_of(block)
-    book(slots[-1], world.dose1)  # 12:45
+    take_places(slots[-1], world.service)  # 12:45
     with pytest.raises(ScheduleError) as caught:
         update_block(block, data(world, end=time(12)), block.version)
     db.session.rollback()
@@ -186,8 +187,8 @@ def test_shortening_over_booked_slots_is_refused_and_over_free_ones_allowed(worl
 
 
 def test_moving_a_booked_block_to_another_day_is_refused(world):
-    block = make_block(world, DAY)
-    book(slots_of(block)[0], world.dose1)
+    block = world.add_block(DAY)
+    take_places(slots_of(block)[0], world.service)
     with pytest.raises(ScheduleError):
         update_block(block, data(world, day=DAY + timedelta(days=1)), block.version)
     db.session.rollback()
@@ -195,25 +196,25 @@ def test_moving_a_booked_block_to_another_day_is_refused(world):
 
 
 def test_a_service_with_bookings_stays_in_the_block(world):
-    block = make_block(world, DAY, services=[world.dose1, world.dose2])
-    book(slots_of(block)[0], world.dose2)
+    block = world.add_block(DAY, services=[world.service, world.other_service])
+    take_places(slots_of(block)[0], world.other_service)
     with pytest.raises(BlockInvalid) as caught:
-        update_block(block, data(world, services=[world.dose1]), block.version)
+        update_block(block, data(world, services=[world.service]), block.version)
     db.session.rollback()
     assert "keep this service" in caught.value.errors["services"]
 
 
 def test_changing_the_team_moves_its_appointments_along(world):
-    block = make_block(world, DAY)
-    [appointment] = book(slots_of(block)[0], world.dose1)
-    update_block(block, data(world, team=world.team_b), block.version)
+    block = world.add_block(DAY)
+    [appointment] = take_places(slots_of(block)[0], world.service)
+    update_block(block, data(world, team=world.other_team), block.version)
     db.session.commit()
-    assert {s.team_id for s in slots_of(block)} == {world.team_b.id}
-    assert db.session.get(Appointment, appointment.id).team_id == world.team_b.id
+    assert {s.team_id for s in slots_of(block)} == {world.other_team.id}
+    assert db.session.get(Appointment, appointment.id).team_id == world.other_team.id
 
 
 def test_an_edit_from_an_older_copy_is_refused(world):
-    block = make_block(world, DAY)
+    block = world.add_block(DAY)
     seen = block.version
     update_block(block, data(world, per_slot=2), seen)  # the first tab saves
     db.session.commit()
@@ -224,10 +225,10 @@ def test_an_edit_from_an_older_copy_is_refused(world):
 
 
 def test_deleting_a_block_with_bookings_needs_a_choice(world, app):
-    block = make_block(world, DAY)
+    block = world.add_block(DAY)
     slots = slots_of(block)
-    [kept] = book(slots[0], world.dose1, send_email=True, email="lea@example.org")
-    [other] = book(slots[1], world.dose1)
+    [kept] = take_places(slots[0], world.service, send_email=True, email="lea@example.org")
+    [other] = take_places(slots[1], world.service)
     with pytest.raises(BlockHasBookings) as caught:
         delete_block(block)
     assert caught.value.count == 2
@@ -250,20 +251,20 @@ def test_deleting_a_block_with_bookings_needs_a_choice(world, app):
 
 
 def test_deleting_a_free_block(world):
-    block = make_block(world, DAY)
+    block = world.add_block(DAY)
     assert delete_block(block) == 0
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Slot)) == 0
 
 
 def test_padlocks_follow_the_block_and_the_day(world):
-    block = make_block(world, DAY)
-    other = make_block(world, DAY, team=world.team_b)
+    block = world.add_block(DAY)
+    other = world.add_block(DAY, team=world.other_team)
     set_block_open(block, False)
     db.session.commit()
     assert not any(s.online_open for s in slots_of(block))
     assert all(s.online_open for s in slots_of(other))
-    assert set_day_open(world.location, DAY, False, team_ids={world.team_b.id}) == 1
+    assert set_day_open(world.location, DAY, False, team_ids={world.other_team.id}) == 1
     db.session.commit()
     assert not any(s.online_open for s in slots_of(other))
     assert set_day_open(world.location, DAY, True) == 2
@@ -279,7 +280,7 @@ def test_capacity_never_drops_below_what_is_booked(world, booked, wanted):
     db.session.execute(Slot.__table__.delete())
     db.session.execute(ScheduleBlock.__table__.delete())
     db.session.commit()
-    block = make_block(world, DAY, per_slot=4)
+    block = world.add_block(DAY, per_slot=4)
     for slot, count in zip(slots_of(block), booked, strict=True):
         slot.booked = count  # booked by the engine (the counts are what matters here)
     db.session.commit()

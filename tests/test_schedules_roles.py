@@ -1,18 +1,19 @@
 """Who reads and who edits the schedules: roles, own teams and location scope."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
 from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import User
+from webapp.timeutil import local_today
 
-from .schedule_factories import make_block, make_world, slots_of
+from .factories import make_world, slots_of
 
-TODAY = date(2026, 6, 1)
-DAY = date(2026, 6, 10)
+TODAY = local_today()  # frozen for the app by the fixture
+DAY = TODAY + timedelta(days=9 - TODAY.weekday())  # next week's Wednesday
 
 
 @pytest.fixture
@@ -48,8 +49,8 @@ def test_pilot_has_no_access(client, auth, world):
 
 @pytest.mark.parametrize("role", [Role.GESTION2, Role.CONSULTATION1])
 def test_readers_see_every_team_but_change_nothing(client, auth, world, role):
-    block = make_block(world, DAY)
-    make_block(world, DAY, team=world.team_b)
+    block = world.add_block(DAY)
+    world.add_block(DAY, team=world.other_team)
     sign_in(auth, role)
     page = client.get(f"/admin/schedules/?date={DAY}").get_data(as_text=True)
     assert page.count('class="cal-block') == 2
@@ -59,17 +60,17 @@ def test_readers_see_every_team_but_change_nothing(client, auth, world, role):
     assert client.get(f"/admin/schedules/blocks/new?location={world.location.id}").status_code \
         == 403
     assert client.post("/admin/schedules/clone", data={
-        "location": world.location.id, "source": "2026-05-29",
-        "target": ["2026-06-12"]}).status_code == 403
+        "location": world.location.id, "source": str(TODAY - timedelta(days=3)),
+        "target": [str(DAY + timedelta(days=2))]}).status_code == 403
     assert client.post("/admin/schedules/days/padlock", data={
         "location": world.location.id, "day": DAY.isoformat(), "open": "0"}).status_code == 403
     assert all(s.online_open for s in slots_of(block))
 
 
 def test_management_3_edits_only_its_own_teams(client, auth, world):
-    own = make_block(world, DAY)
-    other = make_block(world, DAY, team=world.team_b)
-    sign_in(auth, Role.GESTION3, teams=[world.team_a])
+    own = world.add_block(DAY)
+    other = world.add_block(DAY, team=world.other_team)
+    sign_in(auth, Role.GESTION3, teams=[world.team])
     page = client.get(f"/admin/schedules/?date={DAY}").get_data(as_text=True)
     assert f'id="block-{own.id}"' in page and f'id="block-{other.id}"' not in page
     assert "Équipe B" not in page
@@ -79,7 +80,7 @@ def test_management_3_edits_only_its_own_teams(client, auth, world):
     assert "Équipe B" not in form.get_data(as_text=True)
     response = client.post("/admin/schedules/blocks/new", data={
         "location": world.location.id, "day": DAY.isoformat(), "start": "14:00", "end": "15:00",
-        "team": world.team_b.id, "services": [world.dose1.id], "per_slot": "1"})
+        "team": world.other_team.id, "services": [world.service.id], "per_slot": "1"})
     assert "your own teams" in response.get_data(as_text=True)
     client.post("/admin/schedules/days/padlock", data={
         "location": world.location.id, "day": DAY.isoformat(), "open": "0"})
@@ -89,16 +90,16 @@ def test_management_3_edits_only_its_own_teams(client, auth, world):
 
 
 def test_consultation_2_reads_only_its_own_teams(client, auth, world):
-    own = make_block(world, DAY)
-    other = make_block(world, DAY, team=world.team_b)
-    sign_in(auth, Role.CONSULTATION2, teams=[world.team_a])
+    own = world.add_block(DAY)
+    other = world.add_block(DAY, team=world.other_team)
+    sign_in(auth, Role.CONSULTATION2, teams=[world.team])
     page = client.get(f"/admin/schedules/?date={DAY}").get_data(as_text=True)
     assert f'id="block-{own.id}"' in page and f'id="block-{other.id}"' not in page
     assert edits(client, own) == {"edit": 403, "delete": 403, "padlock": 403}
 
 
 def test_a_role_limited_to_a_location_cannot_reach_another(client, auth, world):
-    block = make_block(world, DAY)
+    block = world.add_block(DAY)
     sign_in(auth, Role.GESTION1, location=world.other_location)
     page = client.get("/admin/schedules/").get_data(as_text=True)
     assert "Pharmacie B" in page and 'id="sch-location"' not in page  # only its location
@@ -114,6 +115,6 @@ def test_a_role_limited_to_a_location_cannot_reach_another(client, auth, world):
 
 
 def test_management_1_edits_everything(client, auth, world):
-    block = make_block(world, DAY, team=world.team_b)
+    block = world.add_block(DAY, team=world.other_team)
     sign_in(auth, Role.GESTION1)
     assert edits(client, block) == {"edit": 200, "delete": 200, "padlock": 302}

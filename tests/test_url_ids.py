@@ -6,6 +6,10 @@ import pytest
 from webapp.accounts.roles import Role
 
 HUGE = "99999999999999999999"
+# Two rules share each of these paths, one for GET and one for POST. The POST rule refuses
+# the impossible id, and Werkzeug then answers for the GET rule whose pattern matched: 405.
+METHOD_NOT_ALLOWED = {("POST", "/admin/appointments/<int:appointment_id>/edit"),
+                      ("POST", "/admin/config/resources/accounts/<int:user_id>/roles")}
 
 
 @pytest.mark.parametrize("role", [Role.PILOTE, Role.GESTION1])
@@ -20,6 +24,7 @@ def test_huge_ids_in_every_url_are_not_found(app, client, auth, role):
             url = url.replace(f"<int:{name}>", HUGE).replace(f"<{name}>", "x")
         for method in ("GET", "POST"):
             if method in rule.methods:
-                assert client.open(url, method=method).status_code in (404, 405), (method, url)
+                expected = 405 if (method, rule.rule) in METHOD_NOT_ALLOWED else 404
+                assert client.open(url, method=method).status_code == expected, (method, url)
                 checked += 1
     assert checked > 20

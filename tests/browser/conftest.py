@@ -4,9 +4,12 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from webapp import create_app
@@ -19,21 +22,34 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 DEMO_PASSWORD = "Vaccin-Demo-2021!"
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: Any) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("live") / "planner.sqlite3"
+def planner_app(folder: Path, demo: bool = True) -> Flask:
+    """A planner whose database and uploads live in `folder`, with the demo data or empty."""
     app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "UPLOAD_FOLDER": str(path.parent / "uploads"),
-                      "RATELIMIT_ENABLED": False})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'planner.sqlite3'}",
+                      "UPLOAD_FOLDER": str(folder / "uploads"), "RATELIMIT_ENABLED": False})
     with app.app_context():
         db.create_all()
-        create_demo(DEMO_PASSWORD)
+        if demo:
+            create_demo(DEMO_PASSWORD)
+    return app
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app served on a free local port while inside; its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: Any) -> Iterator[str]:
+    """The demo planner, shared by the tests that only read it or add to it."""
+    with serving(planner_app(tmp_path_factory.mktemp("live"))) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,18 @@ move the appointment to another time, then book again for the same patient."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
+
+from webapp.timeutil import local_today
 
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-TODAY = datetime.now(ZoneInfo("America/Toronto")).date()
+TODAY = local_today()
 
 
 def open_day():
@@ -28,27 +30,31 @@ def test_book_confirm_move_and_rebook(page, live_server):
     page.get_by_role("button", name="Afficher les heures").click()
     times = page.locator(".apt-time-list a")
     times.first.wait_for()
-    assert "service=" in page.url  # the step is in the URL: reload and back keep it
+    expect(page).to_have_url(re.compile("service="))  # in the URL: reload and back keep it
     times.first.click()
     page.get_by_label("Prénom").wait_for()
     page.get_by_label("Prénom").fill("Rosalie")
     page.get_by_label(re.compile(r"^Nom\W*$")).fill("Dufour")
     page.get_by_label("Date de naissance").fill("1961-04-09")
     email_box = page.get_by_label("par courriel")
-    assert not email_box.is_checked()
+    expect(email_box).not_to_be_checked()
     page.get_by_role("textbox", name="Courriel").fill("rosalie@example.org")
-    assert email_box.is_checked()  # typing an email ticks "send the coupon"
+    expect(email_box).to_be_checked()  # typing an email ticks "send the coupon"
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
-    assert page.locator(".coupon-qr svg.qr").is_visible()
-    assert page.get_by_text("rosalie@example.org").first.is_visible()  # the outbox row
-    coupon = page.locator(".coupon-number").inner_text().strip()
+    expect(page.locator(".coupon-qr svg.qr")).to_be_visible()
+    expect(page.get_by_text("rosalie@example.org").first).to_be_visible()  # the outbox row
+    number = page.locator(".coupon-number")
+    expect(number).to_have_text(re.compile(r"^\s*[A-Z0-9]{6}\s*$"))
+    coupon = number.inner_text().strip()
     page.emulate_media(media="print")  # the printed coupon: no menus, no buttons, the QR code
-    assert not page.locator(".sidemenu").is_visible()
-    assert not page.locator(".apt-options").is_visible()
-    assert page.locator(".coupon-qr svg.qr").is_visible()
+    expect(page.locator(".sidemenu")).to_be_hidden()
+    expect(page.locator(".apt-options")).to_be_hidden()
+    expect(page.locator(".coupon-qr svg.qr")).to_be_visible()
     page.emulate_media(media="screen")
-    first_time = page.locator(".coupon-facts dd").nth(6).inner_text()
+    when = page.locator(".coupon-facts dd").nth(6)
+    expect(when).to_have_text(re.compile(r"\d"))
+    first_time = when.inner_text()
 
     page.get_by_role("link", name="Modifier").click()
     page.get_by_text(re.compile("Changer le service")).wait_for()  # opens on its day's times
@@ -56,8 +62,8 @@ def test_book_confirm_move_and_rebook(page, live_server):
     page.get_by_text(re.compile("Nouvelle heure")).wait_for()
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
-    assert page.locator(".coupon-number").inner_text().strip() == coupon
-    assert page.locator(".coupon-facts dd").nth(6).inner_text() != first_time
+    expect(number).to_have_text(coupon)
+    expect(when).not_to_have_text(first_time)
 
     page.get_by_role("link", name=re.compile("Ajouter un nouveau rendez-vous")).click()
     page.get_by_text(re.compile("Nouveau rendez-vous pour Rosalie Dufour")).wait_for()
@@ -68,10 +74,11 @@ def test_book_confirm_move_and_rebook(page, live_server):
     page.get_by_role("heading", name=re.compile("Heures disponibles")).wait_for()
     page.locator(".apt-time-list a").first.click()
     page.get_by_label("Prénom").wait_for()
-    assert page.get_by_label(re.compile(r"^Nom\W*$")).input_value() == "Dufour"
+    expect(page.get_by_label(re.compile(r"^Nom\W*$"))).to_have_value("Dufour")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
-    assert page.locator(".coupon-number").inner_text().strip() != coupon
+    expect(number).to_have_text(re.compile(r"^\s*[A-Z0-9]{6}\s*$"))
+    expect(number).not_to_have_text(coupon)
 
 
 def test_bubble_on_hover_and_focus(page, live_server):
@@ -79,11 +86,13 @@ def test_bubble_on_hover_and_focus(page, live_server):
     page.goto(f"{live_server}/admin/appointments/?location=1&view=week&date={open_day()}")
     chip = page.locator(".apt-chip").first
     bubble = chip.locator(".apt-bubble")
-    assert not bubble.is_visible()
+    expect(bubble).to_be_hidden()
     chip.hover()
-    bubble.wait_for(state="visible")
-    assert re.search(r"\d\d:\d\d – \d\d:\d\d", bubble.inner_text())
-    assert "Service" in bubble.inner_text() and "Lieu" in bubble.inner_text()
+    expect(bubble).to_be_visible()
+    expect(bubble).to_contain_text(re.compile(r"\d\d:\d\d – \d\d:\d\d"))
+    expect(bubble).to_contain_text("Service")
+    expect(bubble).to_contain_text("Lieu")
     page.mouse.move(0, 0)
+    expect(bubble).to_be_hidden()
     chip.focus()
-    bubble.wait_for(state="visible")
+    expect(bubble).to_be_visible()

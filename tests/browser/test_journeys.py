@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import sign_in
 
@@ -17,27 +18,27 @@ def menu(page):
 def test_pilot_switches_to_management_and_the_menus_change(page, live_server):
     sign_in(page, live_server, "pilote")
     nav = menu(page)
-    assert nav.get_by_role("link", name="Configuration").is_visible()
-    assert nav.get_by_role("link", name="Statistiques").is_visible()
-    assert nav.get_by_role("link", name="Horaires").count() == 0
+    expect(nav.get_by_role("link", name="Configuration")).to_be_visible()
+    expect(nav.get_by_role("link", name="Statistiques")).to_be_visible()
+    expect(nav.get_by_role("link", name="Horaires")).to_have_count(0)
     page.locator("details.user > summary").click()
     page.get_by_role("button", name="Gestion #1").click()
     page.wait_for_load_state()
     nav = menu(page)
     for label in ("Suivi", "Rendez-vous", "Horaires"):
-        assert nav.get_by_role("link", name=label).is_visible()
-    assert nav.get_by_role("link", name="Configuration").count() == 0
-    assert page.get_by_text("Rôle actif : Gestion #1").is_visible()
+        expect(nav.get_by_role("link", name=label)).to_be_visible()
+    expect(nav.get_by_role("link", name="Configuration")).to_have_count(0)
+    expect(page.get_by_text("Rôle actif : Gestion #1")).to_be_visible()
 
 
 def test_switch_to_english_and_back(page, live_server):
     sign_in(page, live_server, "gestion1")
     page.get_by_role("button", name="EN").click()
     page.wait_for_load_state()
-    assert menu(page).get_by_role("link", name="Follow-up").is_visible()
+    expect(menu(page).get_by_role("link", name="Follow-up")).to_be_visible()
     page.get_by_role("button", name="FR").click()
     page.wait_for_load_state()
-    assert menu(page).get_by_role("link", name="Suivi").is_visible()
+    expect(menu(page).get_by_role("link", name="Suivi")).to_be_visible()
 
 
 def test_weak_password_is_refused_with_the_rules_listed(page, live_server):
@@ -48,10 +49,9 @@ def test_weak_password_is_refused_with_the_rules_listed(page, live_server):
     page.get_by_label("Confirmer le nouveau mot de passe").fill("abc")
     page.get_by_role("button", name="Modifier mon mot de passe").click()
     page.wait_for_load_state()
-    error = page.locator("#password-password-error")
-    assert error.is_visible()
-    text = error.inner_text()
-    assert "8 caractères" in text and "majuscule" in text and "chiffre" in text
+    expect(page.locator("#password-password-error")).to_have_text(
+        "Au moins 8 caractères · Une lettre majuscule · Un chiffre · "
+        "Un caractère spécial (par exemple ! $ % &)")
 
 
 def test_about_opens_in_a_dialog(page, live_server):
@@ -59,10 +59,10 @@ def test_about_opens_in_a_dialog(page, live_server):
     page.locator("details.help > summary").click()
     page.get_by_role("link", name="À propos").click()
     dialog = page.locator("dialog#dialog")
-    dialog.wait_for(state="visible")
-    assert "version" in dialog.inner_text()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("version")
     dialog.get_by_role("button", name="Fermer").click()
-    dialog.wait_for(state="hidden")
+    expect(dialog).to_be_hidden()
 
 
 def test_wrong_password_message(page, live_server):
@@ -71,7 +71,7 @@ def test_wrong_password_message(page, live_server):
     page.get_by_label("Mot de passe").fill("not-the-password")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
-    assert page.get_by_text(re.compile("mot de passe est incorrect")).is_visible()
+    expect(page.get_by_text(re.compile("mot de passe est incorrect"))).to_be_visible()
 
 
 @pytest.mark.parametrize("role", ["pilote", "gestion3", "consultation2"])
@@ -79,10 +79,10 @@ def test_phone_width_layout(phone, live_server, role):
     sign_in(phone, live_server, role)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
-    assert menu(phone).is_visible()
+    expect(menu(phone)).to_be_visible()
     phone.locator("details.user > summary").click()
-    assert phone.get_by_role("link", name="Mon profil").is_visible()
-    assert phone.get_by_role("button", name="Me déconnecter").is_visible()
+    expect(phone.get_by_role("link", name="Mon profil")).to_be_visible()
+    expect(phone.get_by_role("button", name="Me déconnecter")).to_be_visible()
     phone.goto(live_server + "/admin/profile")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -92,4 +92,4 @@ def test_public_page_on_a_phone(phone, live_server):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_role("button", name="EN").click()
     phone.wait_for_load_state()
-    assert phone.get_by_role("link", name="Privacy policy").is_visible()
+    expect(phone.get_by_role("link", name="Privacy policy")).to_be_visible()

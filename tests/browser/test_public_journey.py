@@ -3,16 +3,14 @@ every step; a second browser racing for the last place gets the race message (PU
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from webapp import create_app
 from webapp.extensions import db
 from webapp.models import (
     Appointment,
@@ -20,20 +18,22 @@ from webapp.models import (
     EligibilityQuestion,
     Message,
 )
+from webapp.timeutil import local_today
 
 from ..factories import make_block, make_location, make_service, make_team
+from .conftest import planner_app, serving
 
 pytestmark = pytest.mark.browser
-DAY = date.today() + timedelta(days=2)
+DAY = local_today() + timedelta(days=2)
+# After 9 h 00 is taken, the five nearest other times of the 9 h 00 - 11 h 00 block.
+NEAREST = [re.compile(rf"{DAY.year} · {hour}$")
+           for hour in ("9 h 15", "9 h 30", "9 h 45", "10 h 00", "10 h 15")]
 
 
 @pytest.fixture(scope="module")
 def public_server(tmp_path_factory: Any) -> Iterator[tuple[str, Any]]:
-    path = tmp_path_factory.mktemp("public") / "planner.sqlite3"
-    app = create_app({"SECRET_KEY": "browser", "SCHEDULER_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = planner_app(tmp_path_factory.mktemp("public"), demo=False)
     with app.app_context():
-        db.create_all()
         from webapp.organization import ensure_organization
 
         org = ensure_organization()
@@ -50,10 +50,8 @@ def public_server(tmp_path_factory: Any) -> Iterator[tuple[str, Any]]:
         team = make_team(locations=[alma], services=[service])
         make_block(alma, team, [service], DAY, "09:00", "11:00", per_slot=1)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
+    with serving(app) as base:
+        yield base, app
 
 
 def check_accessibility(page: Any) -> None:
@@ -83,12 +81,12 @@ def find_and_answer(page: Any, base: str, labels: dict[str, str], answer: str) -
     check_accessibility(page)
     page.get_by_label(labels["postal"]).fill("g8b1m4")
     page.get_by_role("button", name=labels["search"]).click()
-    assert page.get_by_text(labels["area"]).is_visible()
+    expect(page.get_by_text(labels["area"])).to_be_visible()
     narrow(page)
     check_accessibility(page)
     page.get_by_role("link", name=re.compile(labels["book"])).first.click()
     dialog = page.get_by_role("dialog")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     check_accessibility(page)
     dialog.get_by_role("button").click()
     page.get_by_label(answer, exact=True).check()
@@ -104,8 +102,8 @@ EN = {"postal": "Postal code", "search": "Search", "area": "Alma Southeast (G8B)
 def test_not_eligible_answer_stops(citizen, public_server):
     base, _app = public_server
     find_and_answer(citizen, base, FR, "Non")
-    assert citizen.get_by_text("pas admissible").is_visible()
-    assert citizen.get_by_role("button", name=re.compile("h")).count() == 0
+    expect(citizen.get_by_text("pas admissible")).to_be_visible()
+    expect(citizen.get_by_role("button", name=re.compile("h"))).to_have_count(0)
     check_accessibility(citizen)
 
 
@@ -139,8 +137,9 @@ def test_book_confirm_and_cancel_on_a_phone(citizen, public_server, lang):
         citizen.get_by_role("textbox", name="Email", exact=True).fill("mary@example.org")
         citizen.get_by_label(re.compile("I accept")).check()
         citizen.get_by_role("button", name="Book this appointment").click()
-    citizen.wait_for_load_state()
-    coupon = citizen.locator(".coupon-number strong").inner_text()
+    number = citizen.locator(".coupon-number strong")
+    expect(number).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
+    coupon = number.inner_text()
     check_accessibility(citizen)
     narrow(citizen)
     with app.app_context():
@@ -153,7 +152,7 @@ def test_book_confirm_and_cancel_on_a_phone(citizen, public_server, lang):
     # the link of the message: confirm, then cancel with the number and birth date
     citizen.goto(f"{base}/r/{token}")
     citizen.get_by_role("button", name=re.compile("Confirmer mon|Confirm my")).click()
-    assert citizen.get_by_text(re.compile("est confirmé|is confirmed")).first.is_visible()
+    expect(citizen.get_by_text(re.compile("est confirmé|is confirmed")).first).to_be_visible()
     citizen.goto(base + "/cancel")
     check_accessibility(citizen)
     citizen.get_by_label(re.compile("Numéro de confirmation|Confirmation number")).fill(coupon)
@@ -162,7 +161,7 @@ def test_book_confirm_and_cancel_on_a_phone(citizen, public_server, lang):
     citizen.get_by_role("button", name=re.compile("Trouver|Find")).click()
     citizen.get_by_text(re.compile("Annuler mon rendez-vous|Cancel my appointment")).click()
     citizen.get_by_role("button", name=re.compile("Oui, l'annuler|Yes, cancel it")).click()
-    assert citizen.get_by_text(re.compile("est annulé|is cancelled")).first.is_visible()
+    expect(citizen.get_by_text(re.compile("est annulé|is cancelled")).first).to_be_visible()
     with app.app_context():
         assert db.session.scalar(select(Appointment).where(
             Appointment.coupon == coupon)).status == "cancelled"
@@ -178,13 +177,13 @@ def test_second_browser_racing_for_the_last_place_gets_the_race_message(browser,
         find_and_answer(page, base, FR, "Oui")
         page.locator(".day-list a").first.click()
         pages.append(page)
-    first_time = pages[0].locator("button.time").first.inner_text()
-    assert pages[1].locator("button.time").first.inner_text() == first_time
+    for page in pages:  # both see the first time, 9 h 00
+        expect(page.locator("button.time").first).to_have_text("9 h 00")
     pages[0].locator("button.time").first.click()   # holds the place
     pages[0].wait_for_url(re.compile(r"/hold/"))
     pages[1].locator("button.time").first.click()   # too late
-    assert pages[1].get_by_role("heading", name="Cette heure vient d'être prise").is_visible()
-    assert pages[1].locator("button.time").count() >= 1  # the nearest other times
+    expect(pages[1].get_by_role("heading", name="Cette heure vient d'être prise")).to_be_visible()
+    expect(pages[1].locator("button.time")).to_have_text(NEAREST)  # the nearest other times
     check_accessibility(pages[1])
     for page in pages:
         page.context.close()

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
+
+from webapp.timeutil import local_today
 
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-TODAY = datetime.now(ZoneInfo("America/Toronto")).date()
+TODAY = local_today()
 
 
 def day_view(page, base, day, team_index=0):
@@ -36,16 +38,15 @@ def test_drag_to_create_then_edit_then_lock_a_block(page, live_server):
     lane = day_view(page, live_server, day)
     drag(page, lane, 4, 7)  # 09:00 to 10:00
     dialog = page.locator("#dialog")
-    dialog.get_by_label("Heure de début").wait_for()
-    assert dialog.get_by_label("Heure de début").input_value() == "09:00"
-    assert dialog.get_by_label("Heure de fin").input_value() == "10:00"
-    assert dialog.get_by_text("4 rendez-vous", exact=True).is_visible()
+    expect(dialog.get_by_label("Heure de début")).to_have_value("09:00")
+    expect(dialog.get_by_label("Heure de fin")).to_have_value("10:00")
+    expect(dialog.get_by_text("4 rendez-vous", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Enregistrer").click()
     block = page.locator(".cal-block", has_text="09:00 – 10:00")
-    block.wait_for()
-    assert not dialog.is_visible()
-    assert "4/4" in block.inner_text()
-    assert page.get_by_text("Plage horaire enregistrée : 4 rendez-vous.").is_visible()
+    expect(block).to_be_visible()
+    expect(dialog).to_be_hidden()
+    expect(block).to_contain_text("4/4")
+    expect(page.get_by_text("Plage horaire enregistrée : 4 rendez-vous.")).to_be_visible()
     page.wait_for_load_state("networkidle")  # the calendar's refresh after the save is done
 
     block.locator(".blk-time").dblclick()
@@ -62,14 +63,13 @@ def test_drag_to_create_then_edit_then_lock_a_block(page, live_server):
     dialog.get_by_text("18 rendez-vous", exact=True).wait_for()
     dialog.get_by_role("button", name="Enregistrer").click()
     block = page.locator(".cal-block", has_text="09:00 – 10:30")
-    block.wait_for()
-    assert "18/18" in block.inner_text()
+    expect(block).to_contain_text("18/18")
 
     block.locator(".padlock-btn").click()
-    page.locator(".cal-block.is-locked", has_text="09:00 – 10:30").wait_for()
-    assert page.locator(".cal-dayhead .padlock-btn.locked").count() == 1
+    expect(page.locator(".cal-block.is-locked", has_text="09:00 – 10:30")).to_have_count(1)
+    expect(page.locator(".cal-dayhead .padlock-btn.locked")).to_have_count(1)
     page.reload()
-    assert page.locator(".cal-block.is-locked", has_text="09:00 – 10:30").count() == 1
+    expect(page.locator(".cal-block.is-locked", has_text="09:00 – 10:30")).to_have_count(1)
 
 
 def test_the_bubble_shows_on_hover(page, live_server):
@@ -77,10 +77,11 @@ def test_the_bubble_shows_on_hover(page, live_server):
     day_view(page, live_server, TODAY + timedelta(days=1))
     block = page.locator(".cal-block").first
     bubble = block.locator(".bubble")
-    assert not bubble.is_visible()
+    expect(bubble).to_be_hidden()
     block.hover()
-    assert bubble.is_visible()
-    assert "Capacité" in bubble.inner_text() and "Restants" in bubble.inner_text()
+    expect(bubble).to_be_visible()
+    expect(bubble).to_contain_text("Capacité")
+    expect(bubble).to_contain_text("Restants")
 
 
 def test_clone_a_day_onto_the_next_days(page, live_server):
@@ -99,12 +100,10 @@ def test_clone_a_day_onto_the_next_days(page, live_server):
     dialog.get_by_text("Équipe B").first.wait_for()
     dialog.get_by_role("button", name="Cloner", exact=True).click()
     dialog.get_by_text("Clonage terminé").wait_for()
-    assert "plages horaires créées : 12" in dialog.inner_text()
+    expect(dialog).to_contain_text("plages horaires créées : 12")
     dialog.get_by_role("link", name="Fermer").click()
-    assert not dialog.is_visible()
-    cell = page.locator(f"#monthday-{later}")
-    cell.locator(".md-left").wait_for()
-    assert "84" in cell.inner_text()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(f"#monthday-{later} .md-left")).to_have_text(re.compile(r"^\s*84\b"))
 
 
 def test_a_day_padlock_locks_the_whole_day(page, live_server):
@@ -114,7 +113,7 @@ def test_a_day_padlock_locks_the_whole_day(page, live_server):
         day += timedelta(days=1)
     page.goto(f"{live_server}/admin/schedules/?location=1&view=week&date={day}")
     button = page.locator(f"#daylock-{day}")
-    assert re.search(r"\bmixed\b", button.get_attribute("class"))
+    expect(button).to_have_class(re.compile(r"\bmixed\b"))
     button.click()
     page.locator(f"#daylock-{day}.open").wait_for()  # orange -> green: every block opened
     page.locator(f"#daylock-{day}").click()

@@ -1,12 +1,13 @@
-"""Configuration part A in a real browser, as the Pilot: a service with its eligibility
-question, a location, edited in place without leaving the page."""
+"""Configuration of services, eligibility questions, locations, communications and the public
+page in a real browser, as the Pilot: created and edited in place without leaving the page."""
 from __future__ import annotations
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from ..config_a_helpers import PNG
+from ..config_helpers import PNG
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -23,6 +24,15 @@ def settled(page) -> None:
                            ".htmx-settling, .htmx-added')")
 
 
+def open_form(page, link, form: str, within=None, **where):
+    """Click the link that opens an in-place form: the form, once htmx has swapped it in."""
+    (within or page).get_by_role("link", name=link).click()
+    opened = page.locator(form, **where)
+    opened.wait_for()
+    settled(page)
+    return opened
+
+
 def same_document(page) -> bool:
     return page.evaluate("document.body.dataset.sameDocument") == "yes"
 
@@ -31,40 +41,31 @@ def test_pilot_creates_a_service_then_its_eligibility_question(page, live_server
     sign_in(page, live_server, "pilote")
     page.goto(live_server + "/admin/config/services")
     mark_page(page)
-    page.get_by_role("link", name="Ajouter un service").click()
-    form = page.locator("#service-new form")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Ajouter un service", "#service-new form")
     form.get_by_label("Nom en français").fill("Grippe saisonnière")
     form.get_by_label("Nom en anglais").fill("Seasonal flu")
     form.get_by_label("Durée du service (minutes)").fill("7.5")
     form.get_by_label("Consignes sur le coupon, en français").fill("Apportez votre carte.")
     form.get_by_label("Courriel", exact=True).select_option("required")
     form.get_by_role("button", name="Enregistrer le service").click()
-    error = page.locator("#duration_minutes-error")
-    error.wait_for()
+    expect(page.locator("#duration_minutes-error")).to_contain_text("nombre entier de minutes")
     settled(page)
-    assert "nombre entier de minutes" in error.inner_text()
     form = page.locator("#service-new form")
     form.get_by_label("Durée du service (minutes)").fill("10")
     form.get_by_role("button", name="Enregistrer le service").click()
     row = page.locator("#services-list li", has_text="Grippe saisonnière")
-    row.wait_for()
-    assert "10 min" in row.inner_text()
-    assert page.locator("#service-new form").count() == 0
+    expect(row).to_contain_text("10 min")
+    expect(page.locator("#service-new form")).to_have_count(0)
     assert same_document(page)
 
     row.get_by_role("link", name=re.compile("Questions d'admissibilité")).click()
     page.wait_for_load_state()
-    assert page.get_by_text("Aucune question").is_visible()
+    expect(page.get_by_text("Aucune question")).to_be_visible()
     mark_page(page)
-    page.get_by_role("link", name="Ajouter une question").click()
-    form = page.locator("#question-new form")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Ajouter une question", "#question-new form")
     form.get_by_label("Question en français").fill("Avez-vous eu la grippe cette année?")
     form.get_by_label("Question en anglais").fill("Have you had the flu this year?")
-    assert form.get_by_label("Réponse en français").first.input_value() == "Oui"
+    expect(form.get_by_label("Réponse en français").first).to_have_value("Oui")
     form.get_by_role("button", name="Ajouter une réponse").click()
     form = page.locator("#question-new form")
     form.get_by_label("Réponse en français").nth(2).wait_for()
@@ -74,9 +75,8 @@ def test_pilot_creates_a_service_then_its_eligibility_question(page, live_server
     form.get_by_label("Admissible").nth(2).check()
     form.get_by_role("button", name="Enregistrer la question").click()
     question = page.locator("#questions-list > li", has_text="Avez-vous eu la grippe")
-    question.wait_for()
-    text = question.inner_text()
-    assert "Je ne sais pas" in text and "Non admissible" in text
+    expect(question).to_contain_text("Je ne sais pas")
+    expect(question).to_contain_text("Non admissible")
     assert same_document(page)
 
 
@@ -84,10 +84,7 @@ def test_pilot_creates_then_edits_a_location(page, live_server):
     sign_in(page, live_server, "pilote")
     page.goto(live_server + "/admin/config/locations")
     mark_page(page)
-    page.get_by_role("link", name="Ajouter un lieu").click()
-    form = page.locator("#location-new form")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Ajouter un lieu", "#location-new form")
     form.get_by_label("Nom en français").fill("Pharmacie du Lac")
     form.get_by_label("Nom en anglais").fill("Lake Pharmacy")
     form.get_by_label("Adresse").fill("600 avenue du Pont Nord")
@@ -95,25 +92,23 @@ def test_pilot_creates_then_edits_a_location(page, live_server):
     form.get_by_label("Code postal").fill("X0X 0X0")
     form.get_by_role("button", name="Enregistrer le lieu").click()
     error = page.locator("#postal_code-error")
-    error.wait_for()
+    expect(error).to_contain_text("X0X")
+    expect(error).to_contain_text("inconnue")
     settled(page)
-    assert "X0X" in error.inner_text() and "inconnue" in error.inner_text()
     page.locator("#location-new form").get_by_label("Code postal").fill("g8b 5v2")
     page.locator("#location-new form").get_by_role("button", name="Enregistrer le lieu").click()
     row = page.locator("#locations-list > li", has_text="Pharmacie du Lac")
-    row.wait_for()
-    assert "G8B 5V2" in row.inner_text() and "région G8B" in row.inner_text()
+    expect(row).to_contain_text("G8B 5V2")
+    expect(row).to_contain_text("région G8B")
 
-    row.get_by_role("link", name="Modifier « Pharmacie du Lac »").click()
-    form = page.locator("#locations-list form", has_text="Message du lieu")
-    form.wait_for()
-    settled(page)
+    form = open_form(page, "Modifier « Pharmacie du Lac »", "#locations-list form", within=row,
+                     has_text="Message du lieu")
     form.get_by_label("Message du lieu, en français").fill("Entrée par la porte de côté.")
     form.get_by_role("button", name="Enregistrer le lieu").click()
     row = page.locator("#locations-list > li", has_text="Pharmacie du Lac")
     row.get_by_text("Enregistré.").wait_for()
     settled(page)
-    assert "Entrée par la porte de côté." in row.inner_text()
+    expect(row).to_contain_text("Entrée par la porte de côté.")
     row.get_by_role("switch", name="Actif : Pharmacie du Lac").click()
     page.locator("#locations-list > li.inactive", has_text="Pharmacie du Lac").wait_for()
     assert same_document(page)
@@ -129,7 +124,7 @@ def test_communication_hint_follows_the_delay_being_typed(page, live_server):
     delay = page.locator("#communication-reminder_2").get_by_label("Délai (heures)")
     delay.fill("12")
     page.locator("#hint-reminder_2 .hint-warn").wait_for()
-    assert "3 h 00" in page.locator("#hint-reminder_2").inner_text()
+    expect(page.locator("#hint-reminder_2")).to_contain_text("3 h 00")
     delay.fill("24")
     page.locator("#hint-reminder_2 .hint-ok").wait_for()
 
@@ -156,9 +151,9 @@ def test_public_page_preview_follows_the_typing_and_a_logo_is_uploaded(page, liv
     page.get_by_label("Logo (image)").set_input_files(str(logo))
     page.get_by_role("button", name="Enregistrer la page publique").click()
     page.locator("#public-page-editor .saved").wait_for()
-    assert page.locator("img.logo-current").count() == 1
-    assert page.locator("#public-preview img.brand-logo").count() == 2
+    expect(page.locator("img.logo-current")).to_have_count(1)
+    expect(page.locator("#public-preview img.brand-logo")).to_have_count(2)
     assert same_document(page)
     page.goto(live_server + "/")
-    assert page.locator("header img.brand-logo").count() == 1
-    assert page.get_by_text("Bonjour <b>Alma</b>!").is_visible()
+    expect(page.locator("header img.brand-logo")).to_have_count(1)
+    expect(page.get_by_text("Bonjour <b>Alma</b>!")).to_be_visible()

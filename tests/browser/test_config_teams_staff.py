@@ -1,22 +1,20 @@
-"""Configuration › Resources and Checklist in a real browser, as a Pilot would use them."""
+"""Configuration of teams, staff accounts and their roles (Resources), and the Checklist,
+in a real browser, as a Pilot would use them."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from webapp import create_app
-from webapp.demo import create_demo
 from webapp.extensions import db
 from webapp.models import Team, User
 from webapp.organization import checklist
 
-from .conftest import DEMO_PASSWORD, sign_in
+from .conftest import planner_app, serving, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,18 +22,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def server(tmp_path: Any) -> Iterator[tuple[str, Any]]:
     """A planner of its own for each test (these tests change the configuration)."""
-    app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'planner.sqlite3'}",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-                      "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        db.create_all()
-        create_demo(DEMO_PASSWORD)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
+    app = planner_app(tmp_path)
+    with serving(app) as base:
+        yield base, app
 
 
 def row_of(page: Any, text: str) -> Any:
@@ -51,19 +40,19 @@ def test_create_a_team_with_its_association(page, server):
     page.get_by_label("Catégorie").select_option(label="Infirmière / infirmier")
     page.get_by_role("button", name="Enregistrer l'équipe").click()
     row = page.locator("tr", has=page.get_by_text("Équipe « Équipe F » ajoutée"))
-    row.wait_for()
-    assert "Aucun" in row.inner_text()
+    expect(row).to_contain_text("Aucun")
     warnings = page.locator("#association-warnings")
     warnings.get_by_text("Équipe F n'a aucun lieu.").wait_for()
     row.get_by_role("link", name=re.compile("Associations")).click()
     dialog = page.locator("dialog#dialog")
-    dialog.wait_for(state="visible")
+    expect(dialog).to_be_visible()
     dialog.get_by_label("Pharmacie B").check()
     dialog.get_by_label("COVID-19 – 1re dose").check()
     dialog.get_by_role("button", name="Enregistrer les associations").click()
-    dialog.wait_for(state="hidden")
+    expect(dialog).to_be_hidden()
     row = row_of(page, "Équipe F")
-    assert "Pharmacie B" in row.inner_text() and "COVID-19 – 1re dose" in row.inner_text()
+    expect(row).to_contain_text("Pharmacie B")
+    expect(row).to_contain_text("COVID-19 – 1re dose")
     page.get_by_text("Équipe F n'a aucun lieu.").wait_for(state="detached")
     with app.app_context():
         team = db.session.scalars(select(Team).where(Team.name == "Équipe F")).one()
@@ -89,21 +78,22 @@ def test_create_an_account_and_give_it_a_scoped_role(page, server, browser):
     row.get_by_text("Consultation #2", exact=True).wait_for()
     row.get_by_role("link", name=re.compile("Permissions")).click()
     dialog = page.locator("dialog#dialog")
-    dialog.wait_for(state="visible")
+    expect(dialog).to_be_visible()
     dialog.get_by_label("Rôle", exact=True).select_option(label="Gestion #3")
     chosen = dialog.locator(".role-descriptions li.chosen")
-    assert "ses propres équipes" in chosen.inner_text() or "Gestion #3" in chosen.inner_text()
+    expect(chosen).to_contain_text("Gestion #3")
+    expect(chosen).to_contain_text("ses propres équipes")
     dialog.get_by_label("Lieu", exact=True).select_option(label="Pharmacie A")
     dialog.get_by_role("button", name="Ajouter le rôle").click()
     dialog.get_by_text("Rôle ajouté.").wait_for()
-    assert dialog.locator("tr", has_text="Gestion #3").get_by_text("Pharmacie A").is_visible()
+    expect(dialog.locator("tr", has_text="Gestion #3").get_by_text("Pharmacie A")).to_be_visible()
     dialog.get_by_role("button", name="Fermer").click()
     row_of(page, "Annie Gauthier").get_by_text("Gestion #3 · Pharmacie A").wait_for()
     # The search box narrows both lists as one types.
     page.get_by_role("searchbox").fill("gauthier")
     page.wait_for_url(re.compile(r"q=gauthier"))
     page.locator("#resource-lists").get_by_text("Aucune équipe ne correspond.").wait_for()
-    assert page.locator("tr[id^=user-]").count() == 1
+    expect(page.locator("tr[id^=user-]")).to_have_count(1)
     with app.app_context():
         user = User.by_email("annie.gauthier@example.org")
         assert sorted((r.role, r.location.name_fr if r.location else None)
@@ -117,8 +107,7 @@ def test_create_an_account_and_give_it_a_scoped_role(page, server, browser):
     newcomer.get_by_label("Courriel").fill("annie.gauthier@example.org")
     newcomer.get_by_label("Mot de passe").fill("Bleuet-Lac-2031!")
     newcomer.get_by_role("button", name="Se connecter").click()
-    newcomer.wait_for_load_state()
-    assert "/admin/login" not in newcomer.url
+    expect(newcomer).to_have_url(re.compile(r"/admin/followup/$"))  # signed in: first menu
     other.close()
 
 
@@ -130,22 +119,22 @@ def test_the_checklist_turns_green_after_fixing_its_last_flag(page, server):
         db.session.commit()
     sign_in(page, base, "pilote")
     page.goto(base + "/admin/config/checklist")
-    assert page.get_by_text("1 élément(s) à corriger").is_visible()
-    item = page.locator('[data-check="team_associations"]')
-    assert "Équipe E : aucun lieu" in item.inner_text()
+    expect(page.get_by_text("1 élément(s) à corriger")).to_be_visible()
+    expect(page.locator('[data-check="team_associations"]')).to_contain_text(
+        "Équipe E : aucun lieu")
     page.locator("#check-resources").get_by_role("link", name=re.compile("Ouvrir")).click()
     page.wait_for_url(re.compile(r"/admin/config/resources$"))  # loaded: htmx is ready
     row_of(page, "Équipe E").get_by_role("link", name=re.compile("Associations")).click()
     dialog = page.locator("dialog#dialog")
-    dialog.wait_for(state="visible")
+    expect(dialog).to_be_visible()
     dialog.get_by_label("Tous les lieux").check()
     dialog.get_by_label("Tous les services").check()
     dialog.get_by_role("button", name="Enregistrer les associations").click()
-    dialog.wait_for(state="hidden")
+    expect(dialog).to_be_hidden()
     page.get_by_role("navigation", name="Onglets de la configuration").get_by_role(
         "link", name="Aide-mémoire").click()
     page.wait_for_url(re.compile(r"/admin/config/checklist$"))
     page.get_by_text("Tous les éléments requis sont faits.").wait_for()
-    assert page.locator(".check-item.state-flag").count() == 0
+    expect(page.locator(".check-item.state-flag")).to_have_count(0)
     page.goto(base + "/admin/config/")
     page.get_by_text("Tous les éléments requis de l'aide-mémoire sont faits.").wait_for()
