@@ -18,5 +18,6 @@ fi
 
 ./scripts/setup.sh
 .venv/bin/ruff check webapp tests bench scripts  # lint first: fail fast, before the long run
+.venv/bin/python -m mypy webapp                 # types: 0 errors
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(./scripts/postgres.sh)}"
 exec .venv/bin/python -m pytest "$@"
