@@ -1,6 +1,8 @@
 """Jobs run by APScheduler inside the app process."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 
 from .booking import release_expired_holds
@@ -9,23 +11,18 @@ from .messaging import dispatch_due
 
 
 def install_jobs(app: Flask) -> None:
-    def send_outbox() -> None:
-        with app.app_context():
-            try:
-                dispatch_due()
-            finally:
-                db.session.remove()
+    def every(seconds: int, name: str, job: Callable[[], object]) -> None:
+        """Run `job` in an app context every `seconds`, never two at once."""
+        def run() -> None:
+            with app.app_context():
+                try:
+                    job()
+                finally:
+                    db.session.remove()
 
-    scheduler.add_job(send_outbox, "interval", seconds=30, id="send_outbox",
-                      replace_existing=True, max_instances=1, coalesce=True)
+        scheduler.add_job(run, "interval", seconds=seconds, id=name,
+                          replace_existing=True, max_instances=1, coalesce=True)
 
-    def release_holds() -> None:
-        # Places held by citizens who left the booking form go back on sale.
-        with app.app_context():
-            try:
-                release_expired_holds()
-            finally:
-                db.session.remove()
-
-    scheduler.add_job(release_holds, "interval", seconds=60, id="release_holds",
-                      replace_existing=True, max_instances=1, coalesce=True)
+    every(30, "send_outbox", dispatch_due)
+    # Seats held by citizens who left the booking form go back on sale.
+    every(60, "release_holds", release_expired_holds)

@@ -48,6 +48,15 @@ def may_see_location(location_id: int) -> bool:
     return scope is None or scope == location_id
 
 
+def require_scope(location_id: int, team_id: Optional[int]) -> None:
+    """403 unless the active role may see this location and, when scoped to teams, this team."""
+    if not may_see_location(location_id):
+        abort(403)
+    scope = team_scope()
+    if scope is not None and team_id not in scope:
+        abort(403)
+
+
 def requires(perm: Optional[Perm]) -> Callable[[F], F]:
     """Guard a staff view: signed in, with an active role granting `perm`.
 

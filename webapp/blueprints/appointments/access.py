@@ -5,7 +5,7 @@ from typing import Optional
 
 from flask import abort
 
-from ...accounts.permissions import may_see_location, team_scope
+from ...accounts.permissions import may_see_location, require_scope
 from ...extensions import db
 from ...models import Appointment, Location
 
@@ -18,11 +18,7 @@ def appointment_or_403(appointment_id: int) -> Appointment:
     appointment = db.session.get(Appointment, appointment_id) if appointment_id < MAX_ID else None
     if appointment is None or appointment.status in ("held", "expired"):
         abort(404)
-    if not may_see_location(appointment.location_id):
-        abort(403)
-    scope = team_scope()
-    if scope is not None and appointment.team_id not in scope:
-        abort(403)
+    require_scope(appointment.location_id, appointment.team_id)
     return appointment
 
 

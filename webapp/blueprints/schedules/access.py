@@ -6,7 +6,7 @@ from typing import Optional
 from flask import abort, request
 from sqlalchemy import select
 
-from ...accounts.permissions import location_scope, may_see_location, team_scope
+from ...accounts.permissions import location_scope, may_see_location, require_scope
 from ...extensions import db
 from ...models import Location, ScheduleBlock
 
@@ -48,9 +48,5 @@ def block_or_403(block_id: int) -> ScheduleBlock:
     block = db.session.get(ScheduleBlock, block_id)
     if block is None:
         abort(404)
-    if not may_see_location(block.location_id):
-        abort(403)
-    scope = team_scope()
-    if scope is not None and block.team_id not in scope:
-        abort(403)
+    require_scope(block.location_id, block.team_id)
     return block
