@@ -2,8 +2,6 @@
 and nothing in French leaks into those messages."""
 from __future__ import annotations
 
-from html import unescape
-
 import pytest
 
 from webapp.accounts.roles import Role
@@ -11,6 +9,7 @@ from webapp.models import User
 
 from .config_helpers import location_data, public_page_data, service_data
 from .factories import make_service, make_user
+from .helpers import text
 
 ACCOUNT = {"language": "en", "colour": "#9e9e9e", "category": "nurse", "first_name": "Ann",
            "last_name": "Smith", "phone": "418 555-0100", "planner_access": "y",
@@ -24,9 +23,6 @@ def english_pilot(client, auth):
     client.post("/lang", data={"lang": "en"})
     return client
 
-
-def text(response):
-    return unescape(response.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("url, data, messages", [

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import unescape
 
 import pytest
 from flask import render_template_string
@@ -14,9 +13,8 @@ from webapp.models import AuditLog, Service
 
 from .config_helpers import location_data, service_data
 from .factories import make_location, make_team, make_user
+from .helpers import text
 from .ready_planner import make_ready_planner
-
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -24,9 +22,6 @@ def pilot(client, auth):
     auth.login(Role.PILOTE)
     return client
 
-
-def text(response):
-    return unescape(response.get_data(as_text=True)).replace("<wbr>", "")
 
 
 def test_landing_page_shows_readiness_and_links_to_each_screen(pilot, app):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +12,8 @@ from webapp.extensions import db
 from webapp.models import AuditLog, Message, RoleAssignment, User
 
 from .factories import PASSWORD, make_location, make_team, make_user
+from .helpers import HX, text
 
-HX = {"HX-Request": "true"}
 NEW_PASSWORD = "Bleuet-Lac-2031!"
 ACCOUNT = {"language": "fr_CA", "colour": "#9e9e9e", "category": "nurse", "first_name": "Marie",
            "last_name": "Tremblay", "phone": "418 555-0100", "cell_phone": "",
@@ -31,9 +30,6 @@ def pilot(client, auth):
 def me():
     return User.by_email("pilote@test.example")
 
-
-def text(response):
-    return unescape(response.get_data(as_text=True)).replace("<wbr>", "")
 
 
 def audit(action):

@@ -1,8 +1,6 @@
 """Configuration › Resources: teams and their associations (CFG-4), through the client."""
 from __future__ import annotations
 
-from html import unescape
-
 import pytest
 from sqlalchemy import select
 
@@ -11,8 +9,8 @@ from webapp.extensions import db
 from webapp.models import AuditLog, EligibilityAnswer, EligibilityQuestion, Team
 
 from .factories import make_location, make_service, make_team
+from .helpers import HX, text
 
-HX = {"HX-Request": "true"}
 TEAM = {"name": "Équipe infirmières - #1", "colour": "#1f6fb5", "category": "nurse",
         "capacity": "variable", "position": "3", "active": "y"}
 
@@ -94,7 +92,7 @@ def test_bad_team_input_is_refused_next_to_the_field(pilot, field, value, messag
     for headers in ({}, HX):
         response = pilot.post("/admin/config/resources/teams/new", headers=headers,
                               data={**TEAM, field: value})
-        page = unescape(response.get_data(as_text=True))
+        page = text(response)
         assert response.status_code == 200
         assert f'id="{field}-error"' in page or field == "capacity"
         assert message.lower() in page.lower()
@@ -104,7 +102,7 @@ def test_bad_team_input_is_refused_next_to_the_field(pilot, field, value, messag
 def test_duplicate_team_name_is_refused(pilot):
     make_team("Équipe A")
     response = pilot.post("/admin/config/resources/teams/new", data={**TEAM, "name": "équipe a"})
-    assert "Une autre équipe porte déjà ce nom" in unescape(response.get_data(as_text=True))
+    assert "Une autre équipe porte déjà ce nom" in text(response)
     assert len(teams()) == 1
 
 
@@ -210,7 +208,7 @@ def test_tampered_association_choices_are_refused(pilot, field, value):
 def test_warnings_name_short_locations_and_teams_without_association(pilot):
     location = make_location("Pharmacie A")
     make_team("Seule", [location], [])
-    page = unescape(pilot.get("/admin/config/resources").get_data(as_text=True))
+    page = text(pilot.get("/admin/config/resources"))
     assert "Pharmacie A a 1 équipe(s)" in page
     assert "Seule n'a aucun service." in page
     fragment = pilot.get("/admin/config/resources/warnings", headers=HX)
