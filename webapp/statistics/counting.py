@@ -44,9 +44,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from .extensions import db
-from .models import Appointment, Attendance, Location, Service, Slot, Status, Team, block_service
-from .timeutil import planner_zone
+from ..extensions import db
+from ..models import Appointment, Attendance, Location, Service, Slot, Status, Team, block_service
+from ..timeutil import planner_zone
 
 MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
 BOOKED_STATUSES = (Status.BOOKED.value, Status.CONFIRMED.value, Status.CANCELLED.value)
@@ -78,6 +78,17 @@ class Filters:
     location_ids: tuple[int, ...] = ()  # empty: every location (of the scope)
     service_ids: tuple[int, ...] = ()
     team_ids: tuple[int, ...] = ()
+    preset: str = "custom"  # the period's name on the screen
+
+    def args(self) -> dict[str, Any]:
+        """The URL's query arguments that ask for these filters again."""
+        args: dict[str, Any] = {"preset": self.preset, "start": self.start.isoformat(),
+                                "end": self.end.isoformat()}
+        for name, ids in (("location", self.location_ids), ("service", self.service_ids),
+                          ("team", self.team_ids)):
+            if ids:
+                args[name] = list(ids)
+        return args
 
     @property
     def days(self) -> list[date]:
@@ -441,6 +452,11 @@ def read_filters(preset: str, start: str, end: str, locations: list[str], servic
     preset = preset or ("custom" if start or end else DEFAULT_PRESET)
     if preset not in PRESETS:
         raise StatsInputError(str(_l("Choose a period from the list.")))
+    if preset != "custom" and (start or end):
+        # The form sends the shown days with the preset: days changed by hand mean custom.
+        shown = preset_range(preset, today)
+        if (start.strip(), end.strip()) != (shown[0].isoformat(), shown[1].isoformat()):
+            preset = "custom"
     if preset == "custom":
         if not start or not end:
             raise StatsInputError(str(_l("Enter both the first and the last day of the period.")))
@@ -458,7 +474,7 @@ def read_filters(preset: str, start: str, end: str, locations: list[str], servic
         location_ids = (scope,)
     return Filters(first, last, location_ids,
                    _ids(services, {x.id for x in options["services"]}, str(_l("service"))),
-                   _ids(teams, {x.id for x in options["teams"]}, str(_l("team"))))
+                   _ids(teams, {x.id for x in options["teams"]}, str(_l("team"))), preset)
 
 
 def filter_options(scope: Optional[int]) -> dict[str, list[Any]]:
