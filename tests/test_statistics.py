@@ -201,7 +201,7 @@ def read(app: Any, scope: int | None = None, **args: Any) -> st.Filters:
 @pytest.mark.parametrize(("args", "message"), [
     ({"preset": "decade"}, "Choose a period from the list."),
     ({"preset": "custom", "start": "2026-01-01"}, "Enter both the first and the last day"),
-    ({"start": "2026-13-01", "end": "2026-12-01"}, "Enter the first date as YYYY-MM-DD."),
+    ({"start": "2026-13-01", "end": "2026-12-01"}, "Enter the first day as YYYY-MM-DD."),
     ({"start": "2026-12-01", "end": "2026-11-01"}, "The last day comes before the first day."),
     ({"start": "2000-01-01", "end": "2049-12-31"}, "Choose a period of at most 731 days."),
     ({"locations": ["999"]}, "This location does not exist"),

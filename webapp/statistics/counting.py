@@ -425,24 +425,22 @@ def preset_range(preset: str, today: date) -> tuple[date, date]:
     return _month_start(today), next_month - timedelta(days=1)
 
 
-def _ids(values: list[str], known: set[int], what: str) -> tuple[int, ...]:
+def _ids(values: list[str], known: set[int], refusal: str) -> tuple[int, ...]:
     chosen = []
     for raw in values:
         if raw == "":
             continue
         if not raw.isdigit() or int(raw) not in known:
-            raise StatsInputError(str(_l("This %(what)s does not exist or is not yours to see; "
-                                        "choose one from the list.", what=what)))
+            raise StatsInputError(refusal)
         chosen.append(int(raw))
     return tuple(sorted(set(chosen)))
 
 
-def _day(raw: str, label: str) -> date:
+def _day(raw: str, refusal: str) -> date:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise StatsInputError(str(_l("Enter the %(which)s date as YYYY-MM-DD.", which=label))
-                              ) from None
+        raise StatsInputError(refusal) from None
 
 
 def read_filters(preset: str, start: str, end: str, locations: list[str], services: list[str],
@@ -460,7 +458,8 @@ def read_filters(preset: str, start: str, end: str, locations: list[str], servic
     if preset == "custom":
         if not start or not end:
             raise StatsInputError(str(_l("Enter both the first and the last day of the period.")))
-        first, last = _day(start, str(_l("first"))), _day(end, str(_l("last")))
+        first = _day(start, str(_l("Enter the first day as YYYY-MM-DD.")))
+        last = _day(end, str(_l("Enter the last day as YYYY-MM-DD.")))
         if last < first:
             raise StatsInputError(str(_l("The last day comes before the first day.")))
         if (last - first).days + 1 > MAX_DAYS:
@@ -469,12 +468,15 @@ def read_filters(preset: str, start: str, end: str, locations: list[str], servic
     else:
         first, last = preset_range(preset, today)
     options = filter_options(scope)
-    location_ids = _ids(locations, {x.id for x in options["locations"]}, str(_l("location")))
+    location_ids = _ids(locations, {x.id for x in options["locations"]}, str(_l(
+        "This location does not exist or is not yours to see; choose one from the list.")))
     if scope is not None and not location_ids:
         location_ids = (scope,)
     return Filters(first, last, location_ids,
-                   _ids(services, {x.id for x in options["services"]}, str(_l("service"))),
-                   _ids(teams, {x.id for x in options["teams"]}, str(_l("team"))), preset)
+                   _ids(services, {x.id for x in options["services"]}, str(_l(
+                       "This service does not exist; choose one from the list."))),
+                   _ids(teams, {x.id for x in options["teams"]}, str(_l(
+                       "This team does not exist; choose one from the list."))), preset)
 
 
 def filter_options(scope: Optional[int]) -> dict[str, list[Any]]:
