@@ -197,16 +197,17 @@ def _offsets(start: date, end: date) -> tuple[int, list[tuple[int, int]]]:
 
 
 def _local_seconds(column: Any, filters: Filters) -> Any:
-    seconds = epoch_seconds(column)
+    """Local wall-clock seconds since 1970 of an instant column: its UTC seconds plus the
+    offset in force then (the instant compared as stored, so SQLite converts it once)."""
     first, changes = _offsets(filters.start, filters.end)
     if not changes:
-        return seconds + first
+        return epoch_seconds(column) + first
     whens = []
     previous = first
     for at, offset in changes:
-        whens.append((seconds < at, previous))
+        whens.append((column < datetime.fromtimestamp(at, UTC), previous))
         previous = offset
-    return seconds + sa.case(*whens, else_=previous)
+    return epoch_seconds(column) + sa.case(*whens, else_=previous)
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -225,7 +226,11 @@ def _appointment_filters(filters: Filters) -> list[Any]:
 
 
 def _slot_filters(filters: Filters) -> list[Any]:
-    where = [Slot.day >= filters.start, Slot.day <= filters.end]
+    # The start-time bounds (a day wider) let the index on Slot.starts_at find the slots;
+    # Slot.day then keeps exactly the period's local days.
+    where = [Slot.starts_at >= _utc(filters.start - timedelta(days=1)),
+             Slot.starts_at < _utc(filters.end + timedelta(days=2)),
+             Slot.day >= filters.start, Slot.day <= filters.end]
     if filters.location_ids:
         where.append(Slot.location_id.in_(filters.location_ids))
     if filters.team_ids:
