@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event, update
 
 from webapp import statistics as st
@@ -195,7 +196,8 @@ def read(app: Any, scope: int | None = None, **args: Any) -> st.Filters:
     values = {"preset": "", "start": "", "end": "", "locations": [], "services": [],
               "teams": []}
     values.update(args)
-    return st.read_filters(today=TODAY, scope=scope, **values)
+    with force_locale("en"):
+        return st.read_filters(today=TODAY, scope=scope, **values)
 
 
 @pytest.mark.parametrize(("args", "message"), [
