@@ -23,6 +23,8 @@ from sqlalchemy import event, func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
+from timing import p50, p95, timed_gets  # noqa: E402  (bench/timing.py)
+
 from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.models import (  # noqa: E402
@@ -102,19 +104,10 @@ def fill(days: list[date], today: date) -> int:
 
 
 def timed(client: Any, url: str, requests: int, queries: list[int]) -> dict[str, float]:
-    response = client.get(url)  # warm up
-    assert response.status_code == 200, (url, response.status_code)
-    timings = []
     queries[0] = 0
-    for _ in range(requests):
-        started = clock.perf_counter()
-        response = client.get(url)
-        timings.append((clock.perf_counter() - started) * 1000)
-    timings.sort()
-    middle = len(timings) // 2
-    return {"p50": (timings[middle] + timings[~middle]) / 2,
-            "p95": timings[max(0, int(round(0.95 * len(timings))) - 1)],
-            "kb": len(response.data) / 1024, "queries": queries[0] / requests}
+    timings, response = timed_gets(client, url, requests)
+    return {"p50": p50(timings), "p95": p95(timings), "kb": len(response.data) / 1024,
+            "queries": queries[0] / (requests + 1)}  # the warm-up asks the same
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ from typing import Optional
 from ..formatting import date_text, decimal, hhmm, percent
 from .counting import Counts
 
-WIDTH, HEIGHT = 480, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 14, 34
+WIDTH, HEIGHT = 380, 230
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 34
 
 
 @dataclass
@@ -80,7 +80,7 @@ def bars_and_capacity(by_day: list[tuple[date, Counts]], bar_label: str,
                     f"H{round(x0 + band, 1)}")
     chart.capacity_path = "".join(path)
     chart.y_ticks = [Tick(y(top * k // 4), decimal(top * k // 4)) for k in range(5)]
-    step = max(1, math.ceil(len(by_day) / 6))
+    step = max(1, math.ceil(len(by_day) / 5))
     chart.x_ticks = [Tick(round(LEFT + (i + .5) * band, 1), date_text(day, "day_month"))
                      for i, (day, _c) in enumerate(by_day) if i % step == 0]
     return chart
@@ -97,8 +97,9 @@ class Segment:
     wide: bool  # room for its share inside
 
 
-def split(parts: list[tuple[str, int]], width: int = WIDTH) -> list[Segment]:
-    """One bar cut in parts proportional to their counts."""
+def split(parts: list[tuple[str, int]], width: int = 480) -> list[Segment]:
+    """One bar cut in parts proportional to their counts (`width`: the viewBox of
+    `split_chart` in templates/stats/_macros.html)."""
     whole = sum(n for _label, n in parts)
     segments, x = [], 0.0
     for i, (label, n) in enumerate(parts):
