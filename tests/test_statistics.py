@@ -206,6 +206,8 @@ def read(app: Any, scope: int | None = None, **args: Any) -> st.Filters:
     ({"start": "2026-13-01", "end": "2026-12-01"}, "Enter the first day as YYYY-MM-DD."),
     ({"start": "2026-12-01", "end": "2026-11-01"}, "The last day comes before the first day."),
     ({"start": "2000-01-01", "end": "2049-12-31"}, "Choose a period of at most 731 days."),
+    ({"start": "0001-01-01", "end": "0001-01-02"}, "Choose days between 2000-01-01 and"),
+    ({"start": "9999-12-30", "end": "9999-12-31"}, "Choose days between 2000-01-01 and"),
     ({"locations": ["999"]}, "This location does not exist"),
     ({"services": ["x"]}, "This service does not exist"),
     ({"teams": ["-1"]}, "This team does not exist"),

@@ -48,6 +48,7 @@ from ..extensions import db
 from ..models import Appointment, Attendance, Location, Service, Slot, Status, Team, block_service
 from ..timeutil import planner_zone
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days the statistics can show
 MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
 BOOKED_STATUSES = (Status.BOOKED.value, Status.CONFIRMED.value, Status.CANCELLED.value)
 QUERY_COUNT = 8
@@ -465,6 +466,9 @@ def read_filters(preset: str, start: str, end: str, locations: list[str], servic
             raise StatsInputError(str(_l("Enter both the first and the last day of the period.")))
         first = _day(start, str(_l("Enter the first day as YYYY-MM-DD.")))
         last = _day(end, str(_l("Enter the last day as YYYY-MM-DD.")))
+        if first < EARLIEST or last > LATEST:
+            raise StatsInputError(str(_l("Choose days between %(first)s and %(last)s.",
+                                         first=EARLIEST.isoformat(), last=LATEST.isoformat())))
         if last < first:
             raise StatsInputError(str(_l("The last day comes before the first day.")))
         if (last - first).days + 1 > MAX_DAYS:
