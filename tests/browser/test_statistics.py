@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from .conftest import sign_in
+from .conftest import planner_app, serving, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,23 @@ WORDS = {
 }
 
 
+@pytest.fixture(scope="module")
+def planner(tmp_path_factory):
+    """A demo planner of its own: the shared one's Pilot may be left in another role."""
+    with serving(planner_app(tmp_path_factory.mktemp("stats"))) as base:
+        yield base
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_pilot_reads_statistics_and_downloads_them(browser, live_server, lang, width):
+def test_pilot_reads_statistics_and_downloads_them(browser, planner, lang, width):
     words = WORDS[lang]
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-CA",
                                   accept_downloads=True)
     page = context.new_page()
     try:
-        sign_in(page, live_server, "pilote")
-        page.goto(live_server + "/admin/statistics/?preset=week")
+        sign_in(page, planner, "pilote")
+        page.goto(planner + "/admin/statistics/?preset=week")
         # The language is the account's (the other runs may have switched it).
         if (page.locator("html").get_attribute("lang") == "en") != (lang == "en"):
             page.get_by_role("button", name="EN" if lang == "en" else "FR").click()
