@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time as clock
@@ -23,6 +22,8 @@ from typing import Any
 from sqlalchemy import event, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
+
+from timing import p50, p95, timed_gets  # noqa: E402  (bench/timing.py)
 
 from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
@@ -87,20 +88,13 @@ def measure(app: Any, requests: int) -> dict[str, dict[str, float]]:
     figures = {}
     for view in ("day", "week", "month"):
         url = f"/admin/schedules/?location=1&view={view}&date={today}"
-        response = client.get(url)  # warm up
-        assert response.status_code == 200, response.status_code
-        timings = []
         queries[0] = 0
-        for _ in range(requests):
-            started = clock.perf_counter()
-            response = client.get(url)
-            timings.append((clock.perf_counter() - started) * 1000)
-        timings.sort()
+        timings, response = timed_gets(client, url, requests)
         figures[view] = {
-            "median_ms": statistics.median(timings),
-            "p95_ms": timings[max(0, int(round(0.95 * len(timings))) - 1)],
+            "median_ms": p50(timings),
+            "p95_ms": p95(timings),
             "html_kb": len(response.data) / 1024,
-            "queries": queries[0] / requests,
+            "queries": queries[0] / (requests + 1),  # the warm-up asks the same
         }
     event.remove(engine, "before_cursor_execute", count)
     return figures

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import phonenumbers
 from babel.dates import format_date, format_skeleton
 from babel.dates import format_time as babel_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -108,6 +108,14 @@ def decimal(value: float, places: Optional[int] = None, lang: Optional[str] = No
     return format_decimal(value, format=pattern, locale=BABEL_LOCALES[language(lang)])
 
 
+def percent(value: float, places: int = 0, lang: Optional[str] = None) -> str:
+    """A share of 1 as a percentage: 12,5 % in French, 12.5% in English."""
+    lang = language(lang)
+    sign = "\u00a0%" if lang == "fr_CA" else "%"
+    pattern = "#,##0" + ("." + "0" * places if places else "") + sign
+    return format_percent(value, format=pattern, locale=BABEL_LOCALES[lang])
+
+
 def phone(number: phonenumbers.PhoneNumber) -> str:
     """418 555-0100 (ext. 12) for North America, +33 1 23 45 67 89 elsewhere."""
     if number.country_code == 1:
@@ -133,5 +141,6 @@ def register(app: Flask) -> None:
         localtime=hhmm,          # 09:30
         localdate=iso_date,       # 2021-02-15
         date_text=date_text,      # lundi 15 février 2021; date_text("short"): lun. 15 févr.
-        decimal=decimal)          # 12,5 / 12.5
+        decimal=decimal,          # 12,5 / 12.5
+        percent=percent)          # 12,5 % / 12.5%
     app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized)

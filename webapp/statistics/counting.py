@@ -1,0 +1,501 @@
+"""Statistics of the campaign (STA-1): counts only, never a patient's data.
+
+The counting rules, written once (docs/ARCHITECTURE.md repeats them):
+
+- The period is a range of the planner's local days (America/Toronto by default), both
+  ends included. An appointment belongs to the local day of its start (a day of 23 or
+  25 hours counts its own hours, no more, no less); a slot to its `Slot.day`.
+- **Booked**: an appointment whose status is booked, confirmed or cancelled, i.e. every
+  booking ever made. A hold in progress (held) or abandoned (expired) is never a booking.
+  A moved appointment is the same booking, counted once, at its new place and time.
+- **Online / by staff**: `Appointment.online` (the public site) or not (staff).
+- **Cancelled**: status cancelled; **by the patient** when no staff account cancelled it
+  (`cancelled_by_id` is NULL: the citizen's own link), **by staff** otherwise.
+- **Kept**: booked or confirmed (booked minus cancelled): the people expected.
+- **Attendance** of kept appointments: present, absent, not eligible, or not yet marked
+  (`Attendance.UNDEFINED`, which includes every upcoming appointment).
+  **No-shows** are the kept appointments marked absent; the no-show rate is absent over
+  those marked (present + absent + not eligible).
+- **Reminders confirmed**: kept appointments with status confirmed (the patient answered
+  the confirmation link sent with the reminders, `booking.confirm`); the rate is over kept.
+- **Capacity**: the places published (`Slot.capacity`) on the period's days. **Places
+  left** = capacity minus places taken now (`Slot.booked`: kept appointments and holds in
+  progress). **Fill rate** = (capacity - places left) / capacity. With a service filter,
+  a block offering several services counts under each of them (its places are shared), so
+  per-service capacities may add up to more than the total.
+- **Lead time**: hours from the booking (`created_at`) to the appointment's start, over
+  booked appointments (a negative delay, typed in after the fact, counts as 0); the median
+  and a distribution in buckets (same day, 1 day, 2-3, 4-7, 8-14, 15-30, over 30 days).
+- **Busiest hours**: kept appointments by local weekday and hour of start.
+
+Each figure is one grouped query (`report` runs `QUERY_COUNT` queries whatever the period);
+local days and hours are computed in SQL from UTC seconds plus the zone's offset, the
+offset changing at the daylight-saving instants of the period (`_offset_case`).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from ..extensions import db
+from ..models import Appointment, Attendance, Location, Service, Slot, Status, Team, block_service
+from ..timeutil import planner_zone
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days the statistics can show
+MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
+BOOKED_STATUSES = (Status.BOOKED.value, Status.CONFIRMED.value, Status.CANCELLED.value)
+QUERY_COUNT = 8
+# Lead-time buckets: (upper bound in hours, exclusive; key). The last has no bound.
+LEAD_BUCKETS: tuple[tuple[Optional[int], str], ...] = (
+    (24, "same_day"), (48, "1_day"), (96, "2_3_days"), (192, "4_7_days"),
+    (360, "8_14_days"), (744, "15_30_days"), (None, "over_30_days"),
+)
+LEAD_LABELS = {
+    "same_day": _l("Less than a day"), "1_day": _l("1 day"), "2_3_days": _l("2 to 3 days"),
+    "4_7_days": _l("4 to 7 days"), "8_14_days": _l("8 to 14 days"),
+    "15_30_days": _l("15 to 30 days"), "over_30_days": _l("Over 30 days"),
+}
+
+
+class StatsInputError(ValueError):
+    """A period or filter the statistics cannot show; `message` is translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date  # included
+    location_ids: tuple[int, ...] = ()  # empty: every location (of the scope)
+    service_ids: tuple[int, ...] = ()
+    team_ids: tuple[int, ...] = ()
+    preset: str = "custom"  # the period's name on the screen
+
+    def args(self) -> dict[str, Any]:
+        """The URL's query arguments that ask for these filters again."""
+        args: dict[str, Any] = {"preset": self.preset, "start": self.start.isoformat(),
+                                "end": self.end.isoformat()}
+        for name, ids in (("location", self.location_ids), ("service", self.service_ids),
+                          ("team", self.team_ids)):
+            if ids:
+                args[name] = list(ids)
+        return args
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass
+class Counts:
+    """The figures of one day, one location, one service, one team or the whole period."""
+
+    booked: int = 0
+    online: int = 0
+    by_staff: int = 0
+    cancelled: int = 0
+    cancelled_by_patient: int = 0
+    cancelled_by_staff: int = 0
+    kept: int = 0
+    confirmed: int = 0
+    present: int = 0
+    absent: int = 0
+    not_eligible: int = 0
+    not_marked: int = 0
+    capacity: int = 0
+    places_left: int = 0
+
+    def add(self, other: Counts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def fill_rate(self) -> Optional[float]:
+        return (self.capacity - self.places_left) / self.capacity if self.capacity else None
+
+    @property
+    def no_show_rate(self) -> Optional[float]:
+        marked = self.present + self.absent + self.not_eligible
+        return self.absent / marked if marked else None
+
+    @property
+    def confirmed_rate(self) -> Optional[float]:
+        return self.confirmed / self.kept if self.kept else None
+
+    @property
+    def online_rate(self) -> Optional[float]:
+        return self.online / self.booked if self.booked else None
+
+
+@dataclass
+class Report:
+    filters: Filters
+    total: Counts
+    by_day: list[tuple[date, Counts]]
+    by_location: list[tuple[Location, Counts]]
+    by_service: list[tuple[Service, Counts]]
+    by_team: list[tuple[Team, Counts]]
+    lead_median_hours: Optional[float]
+    lead_buckets: list[tuple[str, int]]
+    # heat[weekday][hour]: kept appointments starting then (Monday = 0).
+    heat: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+
+
+# -- SQL: UTC seconds, local day and hour --------------------------------------------------
+
+class epoch_seconds(FunctionElement[int]):
+    """Seconds since 1970 of a naive-UTC timestamp column."""
+
+    type = sa.BigInteger()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS BIGINT)"
+
+
+def _utc(day: date) -> datetime:
+    """The instant the local day starts."""
+    return datetime.combine(day, time(0), tzinfo=planner_zone()).astimezone(UTC)
+
+
+def _offsets(start: date, end: date) -> tuple[int, list[tuple[int, int]]]:
+    """The zone's offset (seconds) at the start of the period, and each change in it as
+    (UTC epoch second it takes effect, new offset)."""
+    zone = planner_zone()
+    instant = _utc(start - timedelta(days=1))
+    last = _utc(end + timedelta(days=2))
+    first = int(instant.astimezone(zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+    current, changes = first, []
+    while instant < last:
+        nxt = instant + timedelta(days=1)
+        if int(nxt.astimezone(zone).utcoffset().total_seconds()) != current:  # type: ignore[union-attr]
+            hour = instant
+            while hour < nxt:  # find the hour the change takes effect
+                offset = int(hour.astimezone(zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+                if offset != current:
+                    changes.append((int(hour.timestamp()), offset))
+                    current = offset
+                hour += timedelta(minutes=15)
+        instant = nxt
+    return first, changes
+
+
+def _local_seconds(column: Any, filters: Filters) -> Any:
+    """Local wall-clock seconds since 1970 of an instant column: its UTC seconds plus the
+    offset in force then (the instant compared as stored, so SQLite converts it once)."""
+    first, changes = _offsets(filters.start, filters.end)
+    if not changes:
+        return epoch_seconds(column) + first
+    whens = []
+    previous = first
+    for at, offset in changes:
+        whens.append((column < datetime.fromtimestamp(at, UTC), previous))
+        previous = offset
+    return epoch_seconds(column) + sa.case(*whens, else_=previous)
+
+
+# -- the report -----------------------------------------------------------------------------
+
+def _appointment_filters(filters: Filters) -> list[Any]:
+    where = [Appointment.starts_at >= _utc(filters.start),
+             Appointment.starts_at < _utc(filters.end + timedelta(days=1)),
+             Appointment.status.in_(BOOKED_STATUSES)]
+    if filters.location_ids:
+        where.append(Appointment.location_id.in_(filters.location_ids))
+    if filters.service_ids:
+        where.append(Appointment.service_id.in_(filters.service_ids))
+    if filters.team_ids:
+        where.append(Appointment.team_id.in_(filters.team_ids))
+    return where
+
+
+def _slot_filters(filters: Filters) -> list[Any]:
+    # The start-time bounds (a day wider) let the index on Slot.starts_at find the slots;
+    # Slot.day then keeps exactly the period's local days.
+    where = [Slot.starts_at >= _utc(filters.start - timedelta(days=1)),
+             Slot.starts_at < _utc(filters.end + timedelta(days=2)),
+             Slot.day >= filters.start, Slot.day <= filters.end]
+    if filters.location_ids:
+        where.append(Slot.location_id.in_(filters.location_ids))
+    if filters.team_ids:
+        where.append(Slot.team_id.in_(filters.team_ids))
+    return where
+
+
+def _count(condition: Any) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _appointment_counts(filters: Filters) -> list[Any]:
+    """One row per (local day number, location, service, team) with every count."""
+    cancelled = Appointment.status == Status.CANCELLED.value
+    kept = Appointment.status != Status.CANCELLED.value
+    day = _local_seconds(Appointment.starts_at, filters) // 86400
+    query = (
+        sa.select(day.label("day"), Appointment.location_id, Appointment.service_id,
+                  Appointment.team_id,
+                  sa.func.count().label("booked"),
+                  _count(Appointment.online.is_(True)).label("online"),
+                  _count(cancelled).label("cancelled"),
+                  _count(sa.and_(cancelled, Appointment.cancelled_by_id.is_(None)))
+                  .label("cancelled_by_patient"),
+                  _count(Appointment.status == Status.CONFIRMED.value).label("confirmed"),
+                  *[_count(sa.and_(kept, Appointment.attendance == value.value)).label(value.value)
+                    for value in Attendance])
+        .where(*_appointment_filters(filters))
+        .group_by(day, Appointment.location_id, Appointment.service_id, Appointment.team_id)
+    )
+    return list(db.session.execute(query).all())
+
+
+def _to_counts(row: Any) -> Counts:
+    counts = Counts(booked=row.booked, online=row.online, by_staff=row.booked - row.online,
+                    cancelled=row.cancelled, cancelled_by_patient=row.cancelled_by_patient,
+                    cancelled_by_staff=row.cancelled - row.cancelled_by_patient,
+                    kept=row.booked - row.cancelled, confirmed=row.confirmed,
+                    present=getattr(row, Attendance.PRESENT.value),
+                    absent=getattr(row, Attendance.ABSENT.value),
+                    not_eligible=getattr(row, Attendance.NOT_ELIGIBLE.value),
+                    not_marked=getattr(row, Attendance.UNDEFINED.value))
+    return counts
+
+
+def _service_blocks(service_ids: tuple[int, ...]) -> Any:
+    return sa.select(block_service.c.block_id).where(block_service.c.service_id.in_(service_ids))
+
+
+def _capacity(filters: Filters) -> list[Any]:
+    """One row per (day, location, team): places published and left."""
+    where = _slot_filters(filters)
+    if filters.service_ids:
+        where.append(Slot.block_id.in_(_service_blocks(filters.service_ids)))
+    query = (sa.select(Slot.day, Slot.location_id, Slot.team_id,
+                       sa.func.sum(Slot.capacity).label("capacity"),
+                       sa.func.sum(Slot.capacity - Slot.booked).label("left"))
+             .where(*where).group_by(Slot.day, Slot.location_id, Slot.team_id))
+    return list(db.session.execute(query).all())
+
+
+def _capacity_by_service(filters: Filters) -> list[Any]:
+    """One row per service offered by the period's blocks: places published and left."""
+    where = _slot_filters(filters)
+    if filters.service_ids:
+        where.append(block_service.c.service_id.in_(filters.service_ids))
+    query = (sa.select(block_service.c.service_id,
+                       sa.func.sum(Slot.capacity).label("capacity"),
+                       sa.func.sum(Slot.capacity - Slot.booked).label("left"))
+             .join(block_service, block_service.c.block_id == Slot.block_id)
+             .where(*where).group_by(block_service.c.service_id))
+    return list(db.session.execute(query).all())
+
+
+def _lead_hours(filters: Filters) -> list[Any]:
+    hours = (epoch_seconds(Appointment.starts_at) - epoch_seconds(Appointment.created_at)) // 3600
+    query = (sa.select(hours.label("hours"), sa.func.count().label("n"))
+             .where(*_appointment_filters(filters)).group_by(hours))
+    return list(db.session.execute(query).all())
+
+
+def _heat(filters: Filters) -> list[Any]:
+    hour = (_local_seconds(Appointment.starts_at, filters) // 3600) % 168
+    query = (sa.select(hour.label("hour"), sa.func.count().label("n"))
+             .where(*_appointment_filters(filters),
+                    Appointment.status != Status.CANCELLED.value)
+             .group_by(hour))
+    return list(db.session.execute(query).all())
+
+
+def _median(histogram: dict[int, int]) -> Optional[float]:
+    """The median of values given as {value: how many}."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    ordered = sorted(histogram.items())
+
+    def nth(k: int) -> int:  # the k-th value, from 0
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if k < seen:
+                return value
+        return ordered[-1][0]
+
+    return (nth((total - 1) // 2) + nth(total // 2)) / 2
+
+
+def _named(model: Any, ids: set[int], order: Any) -> list[Any]:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(model).where(model.id.in_(ids)).order_by(*order)))
+
+
+def report(filters: Filters) -> Report:
+    """Every figure of the period, by day with totals, and per location, service and team."""
+    epoch = date(1970, 1, 1)
+    by_day = {day: Counts() for day in filters.days}
+    per: dict[str, dict[int, Counts]] = {k: defaultdict(Counts) for k in ("loc", "svc", "team")}
+    for row in _appointment_counts(filters):
+        counts = _to_counts(row)
+        day = epoch + timedelta(days=int(row.day))
+        if day in by_day:
+            by_day[day].add(counts)
+        per["loc"][row.location_id].add(counts)
+        per["svc"][row.service_id].add(counts)
+        per["team"][row.team_id].add(counts)
+    for row in _capacity(filters):
+        capacity = Counts(capacity=int(row.capacity), places_left=int(row.left))
+        by_day[row.day].add(capacity)
+        per["loc"][row.location_id].add(capacity)
+        per["team"][row.team_id].add(capacity)
+    for row in _capacity_by_service(filters):
+        per["svc"][row.service_id].add(Counts(capacity=int(row.capacity),
+                                              places_left=int(row.left)))
+    total = Counts()
+    for counts in by_day.values():
+        total.add(counts)
+
+    lead: dict[int, int] = defaultdict(int)
+    for row in _lead_hours(filters):
+        lead[max(0, int(row.hours))] += row.n
+    bucket_counts = {key: 0 for _, key in LEAD_BUCKETS}
+    for hours, n in lead.items():
+        for upper, key in LEAD_BUCKETS:
+            if upper is None or hours < upper:
+                bucket_counts[key] += n
+                break
+
+    heat = [[0] * 24 for _ in range(7)]
+    for row in _heat(filters):
+        hour = int(row.hour)
+        heat[(hour // 24 + 3) % 7][hour % 24] += row.n  # 1970-01-01 was a Thursday
+
+    locations = _named(Location, set(per["loc"]), (Location.position, Location.id))
+    services = _named(Service, set(per["svc"]), (Service.position, Service.id))
+    teams = _named(Team, set(per["team"]), (Team.position, Team.id))
+    return Report(
+        filters=filters, total=total, by_day=sorted(by_day.items()),
+        by_location=[(x, per["loc"][x.id]) for x in locations],
+        by_service=[(x, per["svc"][x.id]) for x in services],
+        by_team=[(x, per["team"][x.id]) for x in teams],
+        lead_median_hours=_median(lead),
+        lead_buckets=[(key, bucket_counts[key]) for _, key in LEAD_BUCKETS],
+        heat=heat,
+    )
+
+
+# -- the period and filters, read from the URL ----------------------------------------------
+
+PRESETS = {
+    "today": _l("Today"), "week": _l("This week"), "last7": _l("Last 7 days"),
+    "month": _l("This month"), "last3months": _l("Last 3 months"), "custom": _l("Custom"),
+}
+DEFAULT_PRESET = "month"
+
+
+def _month_start(day: date, back: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def preset_range(preset: str, today: date) -> tuple[date, date]:
+    """The days of a preset: today; this week (Monday to Sunday); the last 7 days (today
+    included); this month; the last 3 months (the two months before this one and this
+    whole month, so that the schedules published ahead show)."""
+    if preset == "today":
+        return today, today
+    if preset == "week":
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    if preset == "last7":
+        return today - timedelta(days=6), today
+    next_month = _month_start(today, -1)
+    if preset == "last3months":
+        return _month_start(today, 2), next_month - timedelta(days=1)
+    return _month_start(today), next_month - timedelta(days=1)
+
+
+def _ids(values: list[str], known: set[int], refusal: str) -> tuple[int, ...]:
+    chosen = []
+    for raw in values:
+        if raw == "":
+            continue
+        if not raw.isdigit() or int(raw) not in known:
+            raise StatsInputError(refusal)
+        chosen.append(int(raw))
+    return tuple(sorted(set(chosen)))
+
+
+def _day(raw: str, refusal: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise StatsInputError(refusal) from None
+
+
+def read_filters(preset: str, start: str, end: str, locations: list[str], services: list[str],
+                 teams: list[str], *, today: date, scope: Optional[int]) -> Filters:
+    """The Filters the URL asks for, checked; raises StatsInputError with a clear message
+    (unknown preset or ids, a location outside `scope`, a bad, inverted or too long range)."""
+    preset = preset or ("custom" if start or end else DEFAULT_PRESET)
+    if preset not in PRESETS:
+        raise StatsInputError(str(_l("Choose a period from the list.")))
+    if preset != "custom" and (start or end):
+        # The form sends the shown days with the preset: days changed by hand mean custom.
+        shown = preset_range(preset, today)
+        if (start.strip(), end.strip()) != (shown[0].isoformat(), shown[1].isoformat()):
+            preset = "custom"
+    if preset == "custom":
+        if not start or not end:
+            raise StatsInputError(str(_l("Enter both the first and the last day of the period.")))
+        first = _day(start, str(_l("Enter the first day as YYYY-MM-DD.")))
+        last = _day(end, str(_l("Enter the last day as YYYY-MM-DD.")))
+        if first < EARLIEST or last > LATEST:
+            raise StatsInputError(str(_l("Choose days between %(first)s and %(last)s.",
+                                         first=EARLIEST.isoformat(), last=LATEST.isoformat())))
+        if last < first:
+            raise StatsInputError(str(_l("The last day comes before the first day.")))
+        if (last - first).days + 1 > MAX_DAYS:
+            raise StatsInputError(str(_l("Choose a period of at most %(days)s days.",
+                                         days=MAX_DAYS)))
+    else:
+        first, last = preset_range(preset, today)
+    options = filter_options(scope)
+    location_ids = _ids(locations, {x.id for x in options["locations"]}, str(_l(
+        "This location does not exist or is not yours to see; choose one from the list.")))
+    if scope is not None and not location_ids:
+        location_ids = (scope,)
+    return Filters(first, last, location_ids,
+                   _ids(services, {x.id for x in options["services"]}, str(_l(
+                       "This service does not exist; choose one from the list."))),
+                   _ids(teams, {x.id for x in options["teams"]}, str(_l(
+                       "This team does not exist; choose one from the list."))), preset)
+
+
+def filter_options(scope: Optional[int]) -> dict[str, list[Any]]:
+    """The locations (only the scope's), services and teams the filters offer."""
+    locations = sa.select(Location).order_by(Location.position, Location.id)
+    if scope is not None:
+        locations = locations.where(Location.id == scope)
+    return {
+        "locations": list(db.session.scalars(locations)),
+        "services": list(db.session.scalars(sa.select(Service)
+                                            .order_by(Service.position, Service.id))),
+        "teams": list(db.session.scalars(sa.select(Team).order_by(Team.position, Team.id))),
+    }
