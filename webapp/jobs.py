@@ -5,13 +5,15 @@ from flask import Flask
 
 from .booking import release_expired_holds
 from .extensions import db, scheduler
-from .messaging import dispatch_due
+from .messaging import communications, dispatch_due
 
 
 def install_jobs(app: Flask) -> None:
     def send_outbox() -> None:
+        # Reminders and follow-ups are planned by scanning, then every due message is sent.
         with app.app_context():
             try:
+                communications.plan()
                 dispatch_due()
             finally:
                 db.session.remove()

@@ -16,7 +16,8 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Message, utcnow
+from ..models import Appointment, Message, utcnow
+from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence
 
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -97,6 +98,9 @@ def send(message: Message, now: Optional[datetime] = None) -> bool:
     if not _claim(message.id, now):
         return False
     db.session.refresh(message)
+    if _held_back(message, now):
+        db.session.commit()
+        return False
     try:
         backend = backend_for(message.channel)
         backend.deliver(message)
@@ -111,6 +115,26 @@ def send(message: Message, now: Optional[datetime] = None) -> bool:
     message.backend = backend.name
     db.session.commit()
     return True
+
+
+def _held_back(message: Message, now: datetime) -> bool:
+    """Whether this claimed message must not go now: it waits for the daytime window
+    (pending again), or is about an appointment cancelled, moved or past (not sent)."""
+    opens = next_open(now) if in_window(message.kind) else now
+    if message.appointment_id is not None and message.kind in ABOUT_UPCOMING:
+        appointment = db.session.get(Appointment, message.appointment_id)
+        if (appointment is None or appointment.status not in UPCOMING
+                or occurrence(appointment) != message.occurrence):
+            message.status, message.last_error = "cancelled", "appointment cancelled or moved"
+            return True
+        if opens >= appointment.starts_at:
+            message.status, message.last_error = "dropped", "would arrive after the appointment"
+            return True
+    if opens > now:
+        message.status, message.due_at = "pending", opens
+        message.attempts -= 1
+        return True
+    return False
 
 
 def dispatch_due(now: Optional[datetime] = None, limit: int = 100) -> int:
