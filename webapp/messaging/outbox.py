@@ -1,8 +1,14 @@
 """The outbox: messages are recorded first, then each is sent exactly once.
 
 A message is claimed by one atomic update (`status: pending -> sending`), so two app
-processes, or a restart in between, never send it twice. The built-in "outbox" backend
-keeps the message in the database for staff to read; SMTP sends it for real.
+processes, or a restart in between, never send it twice. A process that dies holding a claim
+leaves the message "sending"; another takes it over after the claim timeout, so the message
+is not lost, and since the first one may already have handed it to the provider, a crash
+costs at most one duplicate (see docs/ARCHITECTURE.md "Messages"); backends pass the
+provider `idempotency_key(message)` where it takes one. Failures are retried with a growing
+delay, then the message is "failed" with the provider's reason; a provider's permanent
+refusal fails it at once. The built-in "outbox" backend keeps the message in the database
+for staff to read; SMTP sends it for real.
 """
 from __future__ import annotations
 
@@ -21,6 +27,30 @@ from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence
 
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# Wait after the 1st, 2nd, 3rd, 4th failed attempt (then "failed").
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+
+
+class PermanentFailure(Exception):
+    """The provider refused the message for good (bad address, opted out): not retried."""
+
+
+class RetryLater(Exception):
+    """The provider asks to try again after `seconds` (rate limited)."""
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+def idempotency_key(message: Message) -> str:
+    """The same for every attempt at one message: a provider that takes it accepts it once."""
+    return f"planner-message-{message.id}"
+
+
+def claim_timeout() -> timedelta:
+    seconds = current_app.config.get("OUTBOX_CLAIM_TIMEOUT")
+    return timedelta(seconds=float(seconds)) if seconds else CLAIM_TIMEOUT
 
 
 class Backend(Protocol):
@@ -81,11 +111,12 @@ def queue(kind: str, channel: str, recipient: str, body: str, *, subject: str = 
 
 
 def _claim(message_id: int, now: datetime) -> bool:
+    stale = now - claim_timeout()
     result = db.session.execute(
         update(Message)
         .where(Message.id == message_id)
         .where(or_(Message.status == "pending",
-                   (Message.status == "sending") & (Message.claimed_at < now - CLAIM_TIMEOUT)))
+                   (Message.status == "sending") & (Message.claimed_at < stale)))
         .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
     )
     db.session.commit()
@@ -104,17 +135,31 @@ def send(message: Message, now: Optional[datetime] = None) -> bool:
     try:
         backend = backend_for(message.channel)
         backend.deliver(message)
-    except Exception as exc:  # any backend failure is retried, then shown to staff
-        message.last_error = str(exc)[:500]
-        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
-        message.due_at = now + timedelta(minutes=5 * message.attempts)
-        db.session.commit()
+    except PermanentFailure as refused:
+        _failed(message, str(refused), final=True, now=now)
+        return False
+    except RetryLater as later:
+        _failed(message, str(later), final=message.attempts >= MAX_ATTEMPTS, now=now,
+                wait=timedelta(seconds=max(later.seconds, 1)))
+        return False
+    except Exception as exc:  # any other failure is retried, then shown to staff
+        _failed(message, str(exc) or type(exc).__name__, now=now,
+                final=message.attempts >= MAX_ATTEMPTS)
         return False
     message.status = "sent"
     message.sent_at = utcnow()
     message.backend = backend.name
     db.session.commit()
     return True
+
+
+def _failed(message: Message, reason: str, *, final: bool, now: datetime,
+            wait: Optional[timedelta] = None) -> None:
+    message.last_error = reason[:500]
+    message.status = "failed" if final else "pending"
+    if not final:
+        message.due_at = now + (wait or BACKOFF[min(message.attempts, len(BACKOFF)) - 1])
+    db.session.commit()
 
 
 def _held_back(message: Message, now: datetime) -> bool:
