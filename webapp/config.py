@@ -39,6 +39,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "planner@localhost"),
+        # Check the SMTP server's certificate (STARTTLS or SSL); off only for a local relay.
+        "MAIL_TLS_VERIFY": _bool("MAIL_TLS_VERIFY", True),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", 20)),
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),

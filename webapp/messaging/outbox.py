@@ -12,9 +12,7 @@ for staff to read; SMTP sends it for real.
 """
 from __future__ import annotations
 
-import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any, Optional, Protocol
 
 from flask import current_app
@@ -69,30 +67,15 @@ class OutboxBackend:
                                 message.subject or message.body[:60])
 
 
-class SmtpBackend:
-    name = "smtp"
-
-    def deliver(self, message: Message) -> None:
-        cfg = current_app.config
-        mail = EmailMessage()
-        mail["From"] = cfg["MAIL_FROM"]
-        mail["To"] = message.recipient
-        mail["Subject"] = message.subject
-        mail.set_content(message.body)
-        smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
-        with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
-            if cfg["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if cfg["MAIL_USERNAME"]:
-                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            smtp.send_message(mail)
-
-
-EMAIL_BACKENDS: dict[str, type] = {"outbox": OutboxBackend, "smtp": SmtpBackend}
-SMS_BACKENDS: dict[str, type] = {"outbox": OutboxBackend}
+EMAIL_BACKENDS: dict[str, Any] = {"outbox": OutboxBackend}
+SMS_BACKENDS: dict[str, Any] = {"outbox": OutboxBackend}
 
 
 def backend_for(channel: str) -> Backend:
+    """The backend named by MAIL_BACKEND or SMS_BACKEND ("smtp", "twilio" register
+    themselves from `messaging.email` and `messaging.sms`)."""
+    if "smtp" not in EMAIL_BACKENDS:
+        from . import email  # noqa: F401  (registers SMTP; it needs the booking texts)
     cfg = current_app.config
     if channel == "sms":
         return SMS_BACKENDS[str(cfg["SMS_BACKEND"])]()  # type: ignore[no-any-return]
