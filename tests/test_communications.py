@@ -201,3 +201,16 @@ def test_send_now_queues_through_the_same_path_once_a_minute(world):
     bare = booking.book(BookingRequest(world.slots[1], world.service, patient_data(5)))
     with pytest.raises(communications.NothingToSend):
         communications.send_now(bare, "followup_absent", None, now=now)
+
+
+def test_communications_tab_counts_the_sms_characters(world, client, auth):
+    from webapp.accounts.roles import Role
+
+    switch_on("reminder_1", 48)
+    auth.login(Role.PILOTE)
+    page = client.get("/admin/config/communications", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "SMS as sent" in text
+    assert "Confirm or cancel: https://rdv.example.org/" in text
+    assert "characters" in text

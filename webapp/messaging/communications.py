@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Optional
 
 from flask_babel import force_locale
@@ -28,12 +28,15 @@ from ..extensions import db
 from ..models import (
     Appointment,
     CommunicationSetting,
+    Location,
     Message,
     Patient,
+    Service,
     Status,
     User,
     utcnow,
 )
+from ..timeutil import local_today, planner_zone
 from .timing import BEFORE, KINDS
 from .window import MOVED, UPCOMING, next_open, occurrence
 
@@ -205,6 +208,23 @@ def plan(now: Optional[datetime] = None) -> int:
         count += plan_one(setting, now)
     db.session.commit()
     return count
+
+
+def sample_sms(kind: str, language: str) -> Optional[str]:
+    """The SMS of this kind as a patient would get it, for an example appointment at the
+    first location and service (the Communications tab counts its characters); None
+    before a location and a service exist."""
+    service = db.session.scalar(select(Service).order_by(Service.position, Service.id))
+    location = db.session.scalar(select(Location).order_by(Location.position, Location.id))
+    if service is None or location is None:
+        return None
+    starts_at = datetime.combine(local_today() + timedelta(days=2), time(15),
+                                 tzinfo=planner_zone())
+    sample = Appointment(coupon="ABC123", token="x" * 43, service=service, location=location,
+                         starts_at=starts_at, language=language,
+                         patient=Patient(first_name="Marie", last_name="Tremblay"))
+    # Never added to the session: nothing is written.
+    return drafts(sample, kind, [("sms", "")])[0].body
 
 
 def send_now(appointment: Appointment, kind: str, by_user: Optional[User],

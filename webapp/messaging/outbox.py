@@ -75,7 +75,7 @@ def backend_for(channel: str) -> Backend:
     """The backend named by MAIL_BACKEND or SMS_BACKEND ("smtp", "twilio" register
     themselves from `messaging.email` and `messaging.sms`)."""
     if "smtp" not in EMAIL_BACKENDS:
-        from . import email  # noqa: F401  (registers SMTP; it needs the booking texts)
+        from . import email, sms  # noqa: F401  (they register; email needs the booking texts)
     cfg = current_app.config
     if channel == "sms":
         return SMS_BACKENDS[str(cfg["SMS_BACKEND"])]()  # type: ignore[no-any-return]
