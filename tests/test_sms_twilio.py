@@ -137,3 +137,11 @@ def test_gsm7_length():
     assert length("ê").gsm7 is False  # not in it: the whole text goes as UCS-2 (70)
     assert length("ê" * 71).parts == 2
     assert length("€").characters == 2
+
+
+def test_french_sms_is_written_in_the_sms_alphabet():
+    from webapp.messaging.gsm import to_gsm7
+
+    text = to_gsm7("Fête – « Ça » à l’école, 9 h 30")
+    assert text == "Fete - \" Ça \" à l'école, 9 h 30"
+    assert length(text).gsm7

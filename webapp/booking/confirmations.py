@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..formatting import iso_date, localized, time_of_day
+from ..messaging.gsm import to_gsm7
 from ..models import Location, Organization, Service
 
 if TYPE_CHECKING:
@@ -106,5 +107,5 @@ def drafts(request: BookingRequest, coupon: str, token: str) -> list[Draft]:
                               render_text("email/confirmation.txt", context)))
         if cell_phone:
             made.append(Draft("sms", cell_phone, "",
-                              render_text("sms/confirmation.txt", context)))
+                              to_gsm7(render_text("sms/confirmation.txt", context))))
     return made

@@ -37,6 +37,7 @@ from ..models import (
     utcnow,
 )
 from ..timeutil import local_today, planner_zone
+from .gsm import to_gsm7
 from .timing import BEFORE, KINDS
 from .window import MOVED, UPCOMING, next_open, occurrence
 
@@ -85,9 +86,12 @@ def drafts(appointment: Appointment, kind: str,
             "reminder_2": _("Reminder: your appointment %(coupon)s", coupon=appointment.coupon),
             MOVED: _("Your appointment %(coupon)s has a new time", coupon=appointment.coupon),
         }.get(kind, _("Book another appointment"))
-        return [Draft(channel, recipient, subject if channel == "email" else "",
-                      render_text(f"{channel}/{template}.txt", context))
-                for channel, recipient in pairs]
+        made = []
+        for channel, recipient in pairs:
+            body = render_text(f"{channel}/{template}.txt", context)
+            made.append(Draft(channel, recipient, subject if channel == "email" else "",
+                              to_gsm7(body) if channel == "sms" else body))
+        return made
 
 
 def _rows(appointment: Appointment, kind: str, key: str, pairs: list[tuple[str, str]],

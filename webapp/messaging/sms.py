@@ -10,47 +10,20 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 
 import phonenumbers
 from flask import current_app
 
 from ..models import Message
+from .gsm import Length, length, to_gsm7
 from .outbox import SMS_BACKENDS, PermanentFailure, RetryLater
 
-# The GSM 03.38 default alphabet and its extension table (each extension char counts 2).
-GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
-GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
 # Twilio error codes: the recipient replied STOP; the number cannot receive SMS.
 OPTED_OUT = 21610
 PERMANENT_CODES = frozenset({21211, 21612, 21614, 21408, 21606, OPTED_OUT})
-
-
-@dataclass(frozen=True)
-class Length:
-    """How an SMS text is billed: GSM-7 (160 characters, 153 per part) or UCS-2 (70, 67)."""
-
-    characters: int
-    gsm7: bool
-    parts: int
-
-    @property
-    def single(self) -> bool:
-        return self.parts <= 1
-
-
-def length(text: str) -> Length:
-    if all(c in GSM7_BASIC or c in GSM7_EXTENDED for c in text):
-        units = sum(2 if c in GSM7_EXTENDED else 1 for c in text)
-        return Length(units, True, 1 if units <= 160 else math.ceil(units / 153))
-    units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
-    return Length(units, False, 1 if units <= 70 else math.ceil(units / 67))
 
 
 def e164(number: str) -> str:
@@ -105,3 +78,4 @@ def _refusal(error: urllib.error.HTTPError) -> Exception:
 
 
 SMS_BACKENDS["twilio"] = TwilioBackend
+__all__ = ["Length", "TwilioBackend", "e164", "length", "to_gsm7"]
