@@ -11,7 +11,6 @@ appointment is recorded as "dropped".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Optional
 
@@ -23,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..booking.confirmations import message_context, public_url, render_text
+from ..booking.confirmations import Draft, message_context, public_url, render_text
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -48,14 +47,6 @@ LOOKBACK = timedelta(hours=48)
 
 class NothingToSend(Exception):
     """`send_now` found no channel: the patient gave no email or cell phone for messages."""
-
-
-@dataclass(frozen=True)
-class Draft:
-    channel: str
-    recipient: str
-    subject: str
-    body: str
 
 
 def channels(appointment: Appointment, by_email: bool = True,
