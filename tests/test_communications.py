@@ -195,9 +195,11 @@ def test_confirming_from_the_reminder_link_marks_it_confirmed(world, client):
 def test_send_now_queues_through_the_same_path_once_a_minute(world):
     switch_on("reminder_1", 48, by_sms=False)
     appointment = book(world)
-    now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    now = appointment.starts_at - timedelta(hours=24)  # 09:00 the day before
     assert communications.send_now(appointment, "reminder_1", None, now=now) == 1
     assert communications.send_now(appointment, "reminder_1", None, now=now) == 0
+    assert dispatch_due(now=now) == 3  # with the two confirmations: not taken for stale
+    assert {m.status for m in messages("reminder_1")} == {"sent"}
     bare = booking.book(BookingRequest(world.slots[1], world.service, patient_data(5)))
     with pytest.raises(communications.NothingToSend):
         communications.send_now(bare, "followup_absent", None, now=now)

@@ -20,7 +20,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('message', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('occurrence', sa.String(length=32), server_default='',
+        batch_op.add_column(sa.Column('occurrence', sa.String(length=40), server_default='',
                                       nullable=False))
         batch_op.drop_constraint('uq_message_once', type_='unique')
         batch_op.create_unique_constraint('uq_message_once',

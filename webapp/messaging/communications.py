@@ -236,7 +236,7 @@ def send_now(appointment: Appointment, kind: str, by_user: Optional[User],
                      setting.by_sms if setting else True)
     if not pairs:
         raise NothingToSend()
-    key = f"{occurrence(appointment)[:16]}@{now:%Y%m%d%H%M}"
+    key = f"{occurrence(appointment)}@{now:%Y%m%d%H%M}"
     count = _insert_once(_rows(appointment, kind, key, pairs, next_open(now)))
     if count:
         audit.record("message.sent_now", appointment, by_user.id if by_user else None, kind=kind)

@@ -152,7 +152,7 @@ def _held_back(message: Message, now: datetime) -> bool:
     if message.appointment_id is not None and message.kind in ABOUT_UPCOMING:
         appointment = db.session.get(Appointment, message.appointment_id)
         if (appointment is None or appointment.status not in UPCOMING
-                or occurrence(appointment) != message.occurrence):
+                or occurrence(appointment) != message.occurrence.partition("@")[0]):
             message.status, message.last_error = "cancelled", "appointment cancelled or moved"
             return True
         if opens >= appointment.starts_at:

@@ -26,9 +26,9 @@ class Message(db.Model):  # type: ignore[name-defined]
     )
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
-    # Which occurrence of the appointment the message is about: its start (UTC, ISO) for
-    # planned communications, "" for the others.
-    occurrence: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # Which occurrence of the appointment the message is about: its start (UTC, ISO), with
+    # "@<minute>" when staff sent it by hand (send_now); "" for messages about no occurrence.
+    occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
     channel: Mapped[str] = mapped_column(String(8))  # email | sms
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8), default="fr_CA")
