@@ -152,10 +152,14 @@ def test_online_booking_switch_is_pilot_only_and_audited(client, auth):
 
 
 def test_permissions_of_each_role_follow_the_spec():
-    assert ROLE_PERMISSIONS[Role.PILOTE] == {Perm.CONFIGURE, Perm.STATISTICS, Perm.ONLINE_SWITCH}
+    assert ROLE_PERMISSIONS[Role.PILOTE] == {Perm.CONFIGURE, Perm.STATISTICS, Perm.ONLINE_SWITCH,
+                                             Perm.MESSAGES_VIEW}
     assert Perm.SCHEDULES_EDIT in ROLE_PERMISSIONS[Role.GESTION1]
     assert Perm.SCHEDULES_EDIT not in ROLE_PERMISSIONS[Role.GESTION2]
     assert Perm.APPOINTMENTS_BOOK in ROLE_PERMISSIONS[Role.GESTION2]
+    for role in (Role.GESTION1, Role.GESTION2, Role.GESTION3):
+        assert Perm.MESSAGES_VIEW in ROLE_PERMISSIONS[role]  # issue 11: for their scope
     for role in (Role.CONSULTATION1, Role.CONSULTATION2):
+        assert Perm.MESSAGES_VIEW not in ROLE_PERMISSIONS[role]
         assert Perm.APPOINTMENTS_BOOK not in ROLE_PERMISSIONS[role]
         assert Perm.SCHEDULES_EDIT not in ROLE_PERMISSIONS[role]

@@ -39,7 +39,15 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "planner@localhost"),
+        # Check the SMTP server's certificate (STARTTLS or SSL); off only for a local relay.
+        "MAIL_TLS_VERIFY": _bool("MAIL_TLS_VERIFY", True),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", 20)),
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
+        # SMS_BACKEND=twilio: the account, its secret, and the sender (number or "MG..." SID).
+        "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID", ""),
+        "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        "TWILIO_FROM": os.environ.get("TWILIO_FROM", ""),
+        "TWILIO_API_URL": os.environ.get("TWILIO_API_URL", "https://api.twilio.com"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         # Messages are held to this daytime window, in the planner's time zone (hours).

@@ -7,7 +7,7 @@ from flask import Flask
 
 from .booking import release_expired_holds
 from .extensions import db, scheduler
-from .messaging import dispatch_due
+from .messaging import communications, dispatch_due
 
 
 def install_jobs(app: Flask) -> None:
@@ -23,6 +23,11 @@ def install_jobs(app: Flask) -> None:
         scheduler.add_job(run, "interval", seconds=seconds, id=name,
                           replace_existing=True, max_instances=1, coalesce=True)
 
-    every(30, "send_outbox", dispatch_due)
+    def send_outbox() -> None:
+        # Reminders and follow-ups are planned by scanning, then every due message is sent.
+        communications.plan()
+        dispatch_due()
+
+    every(30, "send_outbox", send_outbox)
     # Seats held by citizens who left the booking form go back on sale.
     every(60, "release_holds", release_expired_holds)

@@ -33,6 +33,7 @@ MENUS = (
     (Perm.SCHEDULES_VIEW, "schedules.index", _l("Schedules"), "schedules"),
     (Perm.CONFIGURE, "config.index", _l("Configuration"), "config"),
     (Perm.STATISTICS, "stats.index", _l("Statistics"), "stats"),
+    (Perm.MESSAGES_VIEW, "messages.index", _l("Messages"), "messages"),
 )
 
 ERRORS = {

@@ -46,13 +46,15 @@ class Perm(StrEnum):
     APPOINTMENTS_BOOK = "appointments_book"
     FOLLOWUP_VIEW = "followup_view"
     FOLLOWUP_EDIT = "followup_edit"
+    MESSAGES_VIEW = "messages_view"  # what was sent to patients, send a failed one again
 
 
 _READ = {Perm.SCHEDULES_VIEW, Perm.APPOINTMENTS_VIEW, Perm.FOLLOWUP_VIEW}
-_MANAGE = _READ | {Perm.APPOINTMENTS_BOOK, Perm.FOLLOWUP_EDIT}
+_MANAGE = _READ | {Perm.APPOINTMENTS_BOOK, Perm.FOLLOWUP_EDIT, Perm.MESSAGES_VIEW}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.PILOTE: frozenset({Perm.CONFIGURE, Perm.STATISTICS, Perm.ONLINE_SWITCH}),
+    Role.PILOTE: frozenset({Perm.CONFIGURE, Perm.STATISTICS, Perm.ONLINE_SWITCH,
+                            Perm.MESSAGES_VIEW}),
     Role.GESTION1: frozenset(_MANAGE | {Perm.SCHEDULES_EDIT}),
     Role.GESTION2: frozenset(_MANAGE),
     Role.GESTION3: frozenset(_MANAGE | {Perm.SCHEDULES_EDIT}),

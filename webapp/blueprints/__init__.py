@@ -11,10 +11,11 @@ def register_all(app: Flask) -> None:
     from .config import bp as config
     from .core import bp as core
     from .followup import bp as followup
+    from .messages import bp as messages
     from .public import bp as public
     from .schedules import bp as schedules
     from .stats import bp as stats
 
     for blueprint in (core, public, auth, account, followup, appointments, schedules, config,
-                      stats):
+                      stats, messages):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, url_for
@@ -16,7 +17,8 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..formatting import iso_date, localized, time_of_day
-from ..models import Location, Organization
+from ..messaging.gsm import to_gsm7
+from ..models import Location, Organization, Service
 
 if TYPE_CHECKING:
     from .request import BookingRequest
@@ -37,10 +39,15 @@ def patient_link(token: str) -> str:
 
     PUBLIC_URL (e.g. https://rdv.example.org) names the public site when it is set, so a
     job or a command writes the same link as a request does."""
+    return public_url("public.short", token=token)
+
+
+def public_url(endpoint: str, **values: str) -> str:
+    """An absolute address of a public page, for messages (see `patient_link`)."""
     base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
     if not base and has_request_context():
-        return url_for("public.short", token=token, _external=True)
-    path = current_app.url_map.bind("localhost").build("public.short", {"token": token})
+        return url_for(endpoint, _external=True, **values)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
     return base + path
 
 
@@ -49,14 +56,33 @@ def address_of(location: Location) -> str:
     return ", ".join(p.strip() for p in parts if p and p.strip())
 
 
-def _render(name: str, context: dict[str, str]) -> str:
+def render_text(name: str, context: dict[str, str]) -> str:
+    """A message template rendered to tidy text."""
     # Straight from the Jinja environment: no request context processors, so a job or a
     # command renders the same text as a page does.
-    return current_app.jinja_env.get_template(name).render(**context)
+    text = current_app.jinja_env.get_template(name).render(**context)
+    return re.sub(r"\n{3,}", "\n\n",
+                  "\n".join(line.rstrip() for line in text.splitlines())).strip()
 
 
-def _tidy(text: str) -> str:
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines())).strip()
+def message_context(*, coupon: str, token: str, patient_name: str, service: Service,
+                    location: Location, starts_at: datetime, language: str) -> dict[str, str]:
+    """What every message about an appointment may say (call under `force_locale`)."""
+    org = db.session.get(Organization, 1)
+    return {
+        "coupon": coupon,
+        "patient_name": patient_name,
+        "service": localized(service, "name", language),
+        "date": iso_date(starts_at),
+        "time": time_of_day(starts_at, language),
+        "location": localized(location, "name", language),
+        "address": address_of(location),
+        "instructions": localized(service, "instructions", language),
+        "location_message": localized(location, "message", language),
+        "planner": localized(org, "name", language),
+        "planner_phone": org.phone if org else "",
+        "link": patient_link(token),
+    }
 
 
 def drafts(request: BookingRequest, coupon: str, token: str) -> list[Draft]:
@@ -67,31 +93,19 @@ def drafts(request: BookingRequest, coupon: str, token: str) -> list[Draft]:
     cell_phone = data.cell_phone if request.send_sms else None
     if not (email or cell_phone):
         return []
-    service, starts_at = request.service, request.slot.starts_at
     location = db.session.get(Location, request.slot.location_id)
     assert location is not None
-    org = db.session.get(Organization, 1)
     with force_locale(language):
-        context = {
-            "coupon": coupon,
-            "patient_name": f"{data.first_name} {data.last_name}".strip(),
-            "service": localized(service, "name", language),
-            "date": iso_date(starts_at),
-            "time": time_of_day(starts_at, language),
-            "location": localized(location, "name", language),
-            "address": address_of(location),
-            "instructions": localized(service, "instructions", language),
-            "location_message": localized(location, "message", language),
-            "planner": localized(org, "name", language),
-            "planner_phone": org.phone if org else "",
-            "link": patient_link(token),
-        }
+        context = message_context(
+            coupon=coupon, token=token, service=request.service, location=location,
+            patient_name=f"{data.first_name} {data.last_name}".strip(),
+            starts_at=request.slot.starts_at, language=language)
         made = []
         if email:
             subject = _("Appointment confirmation %(coupon)s", coupon=coupon)
             made.append(Draft("email", email, subject,
-                              _tidy(_render("email/confirmation.txt", context))))
+                              render_text("email/confirmation.txt", context)))
         if cell_phone:
             made.append(Draft("sms", cell_phone, "",
-                              _tidy(_render("sms/confirmation.txt", context))))
+                              to_gsm7(render_text("sms/confirmation.txt", context))))
     return made

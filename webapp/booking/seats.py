@@ -146,9 +146,13 @@ def _booked_values(request: BookingRequest) -> dict[str, Any]:
                 eligibility=request.eligibility, consent_at=request.consent_at)
 
 
-def _queue(session: Session, drafts: list[Draft], appointment_id: int, language: str) -> None:
+def _queue(session: Session, drafts: list[Draft], appointment_id: int, language: str,
+           starts_at: datetime) -> None:
+    # The occurrence lets the planner see a later move (messaging.communications).
+    occurrence = messaging.occurrence_of(starts_at)
     messaging.queue_rows(session, [
         dict(kind=KIND, channel=d.channel, recipient=d.recipient, body=d.body,
+             occurrence=occurrence,
              subject=d.subject, language=language, appointment_id=appointment_id)
         for d in drafts])
 
@@ -195,7 +199,8 @@ def insert_booking(request: BookingRequest, coupon: str, token: str, drafts: lis
             values["patient_id"] = session.execute(_NEW_PATIENT, patient).scalar_one()
             appointment_id = session.execute(_NEW_APPOINTMENT, values).scalar_one()
             _audit_booked(session, appointment_id, details, existing, request.override_reason)
-            _queue(session, drafts, appointment_id, request.language or "fr_CA")
+            _queue(session, drafts, appointment_id, request.language or "fr_CA",
+                   request.slot.starts_at)
     except IntegrityError as error:
         if _is_collision(error):
             return None
@@ -251,7 +256,8 @@ def complete_hold(hold: Appointment, request: BookingRequest, drafts: list[Draft
                     raise Changed()
             session.execute(update(Patient).where(Patient.id == patient_id).values(**patient))
             _audit_booked(session, hold_id, details, existing, request.override_reason)
-            _queue(session, drafts, hold_id, request.language or "fr_CA")
+            _queue(session, drafts, hold_id, request.language or "fr_CA",
+                   request.slot.starts_at)
     finally:
         db.session.expire(hold)
 

@@ -1,14 +1,18 @@
 """The outbox: messages are recorded first, then each is sent exactly once.
 
 A message is claimed by one atomic update (`status: pending -> sending`), so two app
-processes, or a restart in between, never send it twice. The built-in "outbox" backend
-keeps the message in the database for staff to read; SMTP sends it for real.
+processes, or a restart in between, never send it twice. A process that dies holding a claim
+leaves the message "sending"; another takes it over after the claim timeout, so the message
+is not lost, and since the first one may already have handed it to the provider, a crash
+costs at most one duplicate (see docs/ARCHITECTURE.md "Messages"); backends pass the
+provider `idempotency_key(message)` where it takes one. Failures are retried with a growing
+delay, then the message is "failed" with the provider's reason; a provider's permanent
+refusal fails it at once. The built-in "outbox" backend keeps the message in the database
+for staff to read; SMTP sends it for real.
 """
 from __future__ import annotations
 
-import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any, Optional, Protocol
 
 from flask import current_app
@@ -16,10 +20,35 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Message, utcnow
+from ..models import Appointment, Message, utcnow
+from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence
 
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# Wait after the 1st, 2nd, 3rd, 4th failed attempt (then "failed").
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+
+
+class PermanentFailure(Exception):
+    """The provider refused the message for good (bad address, opted out): not retried."""
+
+
+class RetryLater(Exception):
+    """The provider asks to try again after `seconds` (rate limited)."""
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+def idempotency_key(message: Message) -> str:
+    """The same for every attempt at one message: a provider that takes it accepts it once."""
+    return f"planner-message-{message.id}"
+
+
+def claim_timeout() -> timedelta:
+    seconds = current_app.config.get("OUTBOX_CLAIM_TIMEOUT")
+    return timedelta(seconds=float(seconds)) if seconds else CLAIM_TIMEOUT
 
 
 class Backend(Protocol):
@@ -38,30 +67,15 @@ class OutboxBackend:
                                 message.subject or message.body[:60])
 
 
-class SmtpBackend:
-    name = "smtp"
-
-    def deliver(self, message: Message) -> None:
-        cfg = current_app.config
-        mail = EmailMessage()
-        mail["From"] = cfg["MAIL_FROM"]
-        mail["To"] = message.recipient
-        mail["Subject"] = message.subject
-        mail.set_content(message.body)
-        smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
-        with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
-            if cfg["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if cfg["MAIL_USERNAME"]:
-                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            smtp.send_message(mail)
-
-
-EMAIL_BACKENDS: dict[str, type] = {"outbox": OutboxBackend, "smtp": SmtpBackend}
-SMS_BACKENDS: dict[str, type] = {"outbox": OutboxBackend}
+EMAIL_BACKENDS: dict[str, Any] = {"outbox": OutboxBackend}
+SMS_BACKENDS: dict[str, Any] = {"outbox": OutboxBackend}
 
 
 def backend_for(channel: str) -> Backend:
+    """The backend named by MAIL_BACKEND or SMS_BACKEND ("smtp", "twilio" register
+    themselves from `messaging.email` and `messaging.sms`)."""
+    if "smtp" not in EMAIL_BACKENDS:
+        from . import email, sms  # noqa: F401  (they register; email needs the booking texts)
     cfg = current_app.config
     if channel == "sms":
         return SMS_BACKENDS[str(cfg["SMS_BACKEND"])]()  # type: ignore[no-any-return]
@@ -80,11 +94,12 @@ def queue(kind: str, channel: str, recipient: str, body: str, *, subject: str = 
 
 
 def _claim(message_id: int, now: datetime) -> bool:
+    stale = now - claim_timeout()
     result = db.session.execute(
         update(Message)
         .where(Message.id == message_id)
         .where(or_(Message.status == "pending",
-                   (Message.status == "sending") & (Message.claimed_at < now - CLAIM_TIMEOUT)))
+                   (Message.status == "sending") & (Message.claimed_at < stale)))
         .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
     )
     db.session.commit()
@@ -97,20 +112,57 @@ def send(message: Message, now: Optional[datetime] = None) -> bool:
     if not _claim(message.id, now):
         return False
     db.session.refresh(message)
+    if _held_back(message, now):
+        db.session.commit()
+        return False
     try:
         backend = backend_for(message.channel)
         backend.deliver(message)
-    except Exception as exc:  # any backend failure is retried, then shown to staff
-        message.last_error = str(exc)[:500]
-        message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
-        message.due_at = now + timedelta(minutes=5 * message.attempts)
-        db.session.commit()
+    except PermanentFailure as refused:
+        _failed(message, str(refused), final=True, now=now)
+        return False
+    except RetryLater as later:
+        _failed(message, str(later), final=message.attempts >= MAX_ATTEMPTS, now=now,
+                wait=timedelta(seconds=max(later.seconds, 1)))
+        return False
+    except Exception as exc:  # any other failure is retried, then shown to staff
+        _failed(message, str(exc) or type(exc).__name__, now=now,
+                final=message.attempts >= MAX_ATTEMPTS)
         return False
     message.status = "sent"
     message.sent_at = utcnow()
     message.backend = backend.name
     db.session.commit()
     return True
+
+
+def _failed(message: Message, reason: str, *, final: bool, now: datetime,
+            wait: Optional[timedelta] = None) -> None:
+    message.last_error = reason[:500]
+    message.status = "failed" if final else "pending"
+    if not final:
+        message.due_at = now + (wait or BACKOFF[min(message.attempts, len(BACKOFF)) - 1])
+    db.session.commit()
+
+
+def _held_back(message: Message, now: datetime) -> bool:
+    """Whether this claimed message must not go now: it waits for the daytime window
+    (pending again), or is about an appointment cancelled, moved or past (not sent)."""
+    opens = next_open(now) if in_window(message.kind) else now
+    if message.appointment_id is not None and message.kind in ABOUT_UPCOMING:
+        appointment = db.session.get(Appointment, message.appointment_id)
+        if (appointment is None or appointment.status not in UPCOMING
+                or occurrence(appointment) != message.occurrence.partition("@")[0]):
+            message.status, message.last_error = "cancelled", "appointment cancelled or moved"
+            return True
+        if opens >= appointment.starts_at:
+            message.status, message.last_error = "dropped", "would arrive after the appointment"
+            return True
+    if opens > now:
+        message.status, message.due_at = "pending", opens
+        message.attempts -= 1
+        return True
+    return False
 
 
 def dispatch_due(now: Optional[datetime] = None, limit: int = 100) -> int:

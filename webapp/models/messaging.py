@@ -13,8 +13,10 @@ from .types import UTCDateTime, utcnow
 
 class Message(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
-        # One message per appointment, kind and channel, whatever the number of processes.
-        UniqueConstraint("appointment_id", "kind", "channel", name="uq_message_once"),
+        # One message per appointment, kind, occurrence and channel, whatever the number of
+        # processes: a moved appointment is a new occurrence (its reminders are planned again).
+        UniqueConstraint("appointment_id", "kind", "occurrence", "channel",
+                         name="uq_message_once"),
         Index("ix_message_due", "status", "due_at"),
     )
 
@@ -24,6 +26,9 @@ class Message(db.Model):  # type: ignore[name-defined]
     )
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
+    # Which occurrence of the appointment the message is about: its start (UTC, ISO), with
+    # "@<minute>" when staff sent it by hand (send_now); "" for messages about no occurrence.
+    occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
     channel: Mapped[str] = mapped_column(String(8))  # email | sms
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8), default="fr_CA")

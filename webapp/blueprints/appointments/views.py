@@ -5,7 +5,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from ...accounts.permissions import can, requires, team_scope
@@ -21,9 +20,6 @@ from ..schedules.access import visible_locations
 from . import bp
 from .access import location_from
 
-MESSAGE_STATUSES = {"pending": _l("waiting to be sent"), "sending": _l("being sent"),
-                    "sent": _l("sent"), "failed": _l("failed"), "cancelled": _l("cancelled")}
-
 
 @bp.context_processor
 def _calendar_context() -> dict[str, Any]:
@@ -35,8 +31,7 @@ def _calendar_context() -> dict[str, Any]:
 def _booking_context() -> dict[str, Any]:
     return {"shown_fields": shown_fields, "field_labels": FIELD_LABELS,
             "field_inputs": FIELD_INPUTS, "field_hints": FIELD_HINTS, "sexes": SEXES,
-            "languages": LANGUAGES, "url_encode": urlencode,
-            "message_status": lambda status: MESSAGE_STATUSES.get(status, status)}
+            "languages": LANGUAGES, "url_encode": urlencode}
 
 
 @bp.get("/")

@@ -3,6 +3,9 @@ delay and channels, and a word on the time of day it goes out. The rules and the
 `organization.communications`'."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -10,6 +13,9 @@ from werkzeug.wrappers import Response
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
+from ...formatting import language
+from ...messaging.communications import sample_sms
+from ...messaging.sms import length as sms_length
 from ...messaging.timing import BEFORE, DESCRIPTIONS, KINDS, LABELS, delay_text, timing_hint
 from ...models import CommunicationSetting
 from ...organization.communications import (
@@ -90,4 +96,31 @@ def communication_hint(kind: str) -> str:
 @bp.context_processor
 def _timing_helpers() -> dict[str, object]:
     return {"timing_labels": LABELS, "timing_descriptions": DESCRIPTIONS,
-            "timing_hint": timing_hint, "delay_text": delay_text, "timing_before": BEFORE}
+            "timing_hint": timing_hint, "delay_text": delay_text, "timing_before": BEFORE,
+            "sms_preview": sms_preview}
+
+
+@dataclass(frozen=True)
+class SmsPreview:
+    text: str
+    level: str  # "ok" or "warn"
+    note: str
+
+
+def sms_preview(kind: str) -> Optional[SmsPreview]:
+    """The example SMS of a communication, with its length in SMS (GSM-7: 160 characters)."""
+    text = sample_sms(kind, language())
+    if text is None:
+        return None
+    size = sms_length(text)
+    if not size.gsm7:
+        return SmsPreview(text, "warn", _(
+            "%(count)s characters, some outside the SMS alphabet: the limit falls to 70 "
+            "characters, so it goes as %(parts)s SMS.", count=size.characters, parts=size.parts))
+    if size.parts > 1:
+        return SmsPreview(text, "warn", _(
+            "%(count)s characters: more than 160, so it goes as %(parts)s SMS. Shorter names "
+            "of the service or location keep it to one.", count=size.characters,
+            parts=size.parts))
+    return SmsPreview(text, "ok", _("%(count)s characters: one SMS (160 at most).",
+                                    count=size.characters))

@@ -1,0 +1,218 @@
+"""Reminders, follow-ups and move notices planned by scanning (COM-2, CFG-6), the daytime
+window (COM-4) and the checks made again just before sending."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from webapp import booking
+from webapp.booking import BookingRequest
+from webapp.extensions import db
+from webapp.messaging import communications, dispatch_due
+from webapp.messaging.window import next_open
+from webapp.models import Appointment, CommunicationSetting, Message
+from webapp.timeutil import local_today
+
+from .factories import make_world, patient_data, slots_of
+
+CELL = "418 555-0100"
+
+
+SITE = "https://rdv.example.org"
+
+
+@pytest.fixture(autouse=True)
+def public_site(app):
+    app.config["PUBLIC_URL"] = SITE
+
+
+@pytest.fixture
+def world(app):
+    return make_world(days_ahead=3, start="09:00", end="10:00")
+
+
+def switch_on(kind: str, hours: int, by_sms: bool = True) -> None:
+    setting = db.session.scalar(select(CommunicationSetting).where(
+        CommunicationSetting.kind == kind))
+    setting.active, setting.hours, setting.by_email, setting.by_sms = True, hours, True, by_sms
+    db.session.commit()
+
+
+def book(world, n: int = 0, slot=None, language: str = "fr_CA") -> Appointment:
+    data = patient_data(n, email=f"p{n}@example.org", cell_phone=CELL)
+    return booking.book(BookingRequest(slot or world.slots[0], world.service, data,
+                                       send_email=True, send_sms=True, language=language))
+
+
+def messages(kind: str | None = None) -> list[Message]:
+    query = select(Message).order_by(Message.id)
+    if kind:
+        query = query.where(Message.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def test_reminder_is_queued_once_per_channel_with_the_confirm_link(world):
+    switch_on("reminder_1", 48)
+    appointment = book(world)
+    at = appointment.starts_at - timedelta(hours=47)
+    assert communications.plan(now=at - timedelta(hours=2)) == 0  # not yet due
+    assert communications.plan(now=at) == 2
+    assert communications.plan(now=at + timedelta(minutes=1)) == 0
+    sent = messages("reminder_1")
+    assert sorted(m.channel for m in sent) == ["email", "sms"]
+    assert all(appointment.token in m.body for m in sent)
+    assert "Rappel" in sent[0].subject
+    assert dispatch_due(now=at) == 4  # with the two confirmations
+    assert {m.status for m in messages("reminder_1")} == {"sent"}
+
+
+def test_reminder_speaks_the_patients_language(world):
+    switch_on("reminder_1", 48)
+    appointment = book(world, language="en")
+    communications.plan(now=appointment.starts_at - timedelta(hours=47))
+    email = messages("reminder_1")[0]
+    assert email.subject == f"Reminder: your appointment {appointment.coupon}"
+    assert "Please confirm that you will come" in email.body
+
+
+def test_no_reminder_for_a_booking_made_after_its_time(world):
+    switch_on("reminder_1", 48)
+    appointment = book(world)
+    db.session.execute(Appointment.__table__.update().values(
+        created_at=appointment.starts_at - timedelta(hours=10)))
+    db.session.commit()
+    assert communications.plan(now=appointment.starts_at - timedelta(hours=9)) == 0
+
+
+def test_cancelled_appointment_gets_no_reminder_and_a_queued_one_is_not_sent(world):
+    switch_on("reminder_1", 48)
+    first, second = book(world, 0), book(world, 1)
+    at = first.starts_at - timedelta(hours=47)
+    booking.cancel(first)
+    assert communications.plan(now=at) == 2  # the second one only
+    booking.cancel(second)
+    dispatch_due(now=at)
+    assert {m.status for m in messages("reminder_1")} == {"cancelled"}
+
+
+def test_a_move_replans_reminders_and_tells_the_new_time(world):
+    switch_on("reminder_1", 48)
+    appointment = book(world)
+    at = appointment.starts_at - timedelta(hours=47)
+    communications.plan(now=at)
+    booking.move(appointment, BookingRequest(world.slots[2], world.service, {}))
+    later = at + timedelta(minutes=1)
+    assert communications.plan(now=later) == 4  # two "moved" notices, two new reminders
+    moved = messages("moved")
+    assert [m.channel for m in moved] == ["email", "sms"]
+    assert "a été déplacé" in moved[0].body
+    dispatch_due(now=later)
+    statuses = {(m.occurrence, m.status) for m in messages("reminder_1")}
+    assert {s for _, s in statuses} == {"cancelled", "sent"}
+    assert communications.plan(now=later + timedelta(minutes=1)) == 0
+
+
+def test_followup_after_an_absence_offers_the_booking_link(world):
+    switch_on("followup_absent", 24)
+    appointment = book(world)
+    appointment.attendance = "absent"
+    db.session.commit()
+    assert communications.plan(now=appointment.starts_at + timedelta(hours=23)) == 0
+    assert communications.plan(now=appointment.starts_at + timedelta(hours=24)) == 2
+    assert communications.plan(now=appointment.starts_at + timedelta(hours=25)) == 0
+    email = messages("followup_absent")[0]
+    assert f"{SITE}/\n" in email.body
+    # Two days later than its time, a follow-up is not sent any more.
+    other = book(world, 1)
+    other.attendance = "absent"
+    db.session.commit()
+    assert communications.plan(now=other.starts_at + timedelta(hours=24 + 49)) == 0
+
+
+def test_followup_after_a_cancellation_unless_booked_again(world):
+    switch_on("followup_cancelled", 2)
+    first, second = book(world, 0), book(world, 1)
+    booking.cancel(first)
+    booking.cancel(second)
+    book(world, 1, slot=world.slots[3])  # the second person booked again
+    now = datetime.now(UTC) + timedelta(hours=2, minutes=1)
+    assert communications.plan(now=now) == 2
+    assert {m.appointment_id for m in messages("followup_cancelled")} == {first.id}
+
+
+def test_window_opens_at_eight_on_daylight_saving_days(app):
+    # 2026-03-08: clocks go from 2:00 to 3:00 (EST -> EDT); 2026-11-01: from 2:00 to 1:00.
+    spring = datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
+    assert next_open(spring) == datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # 08:00 EDT
+    autumn = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT... or EST
+    assert next_open(autumn) == datetime(2026, 11, 1, 13, 0, tzinfo=UTC)  # 08:00 EST
+    late = datetime(2026, 3, 8, 3, 30, tzinfo=UTC)  # 22:30 EST the evening before
+    assert next_open(late) == datetime(2026, 3, 8, 12, 0, tzinfo=UTC)
+    day = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)  # 10:00 EST
+    assert next_open(day) == day
+
+
+def test_night_reminder_waits_for_the_window_and_confirmation_goes_at_once(world):
+    switch_on("reminder_1", 30)  # 09:00 appointment: 03:00 two days before
+    appointment = book(world)
+    night = appointment.starts_at - timedelta(hours=30)
+    assert communications.plan(now=night) == 2
+    assert dispatch_due(now=night) == 2  # the confirmations asked for just now
+    assert {m.status for m in messages("confirmation")} == {"sent"}
+    assert {m.status for m in messages("reminder_1")} == {"pending"}
+    assert dispatch_due(now=night + timedelta(hours=4)) == 0  # 07:00
+    assert dispatch_due(now=night + timedelta(hours=5)) == 2
+    assert {m.status for m in messages("reminder_1")} == {"sent"}
+
+
+def test_reminder_that_would_arrive_after_the_appointment_is_dropped(app):
+    world = make_world()
+    block = world.add_block(local_today() + timedelta(days=3), "06:00", "07:00")
+    switch_on("reminder_2", 4)  # 06:00 appointment: due 02:00, window opens 08:00
+    appointment = book(world, slot=slots_of(block)[0])
+    assert communications.plan(now=appointment.starts_at - timedelta(hours=4)) == 2
+    assert {(m.status, m.last_error) for m in messages("reminder_2")} == {
+        ("dropped", "would arrive after the appointment")}
+    dispatch_due(now=appointment.starts_at - timedelta(hours=1))
+    assert {m.status for m in messages("reminder_2")} == {"dropped"}
+
+
+def test_confirming_from_the_reminder_link_marks_it_confirmed(world, client):
+    switch_on("reminder_1", 48)
+    appointment = book(world)
+    communications.plan(now=appointment.starts_at - timedelta(hours=47))
+    link = messages("reminder_1")[0].body.split(SITE)[1].split()[0]
+    page = client.get(link, follow_redirects=True)
+    assert page.status_code == 200
+    response = client.post(f"/appointment/{appointment.token}/confirm", follow_redirects=True)
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Appointment, appointment.id).status == "confirmed"
+
+
+def test_send_now_queues_through_the_same_path_once_a_minute(world):
+    switch_on("reminder_1", 48, by_sms=False)
+    appointment = book(world)
+    now = appointment.starts_at - timedelta(hours=24)  # 09:00 the day before
+    assert communications.send_now(appointment, "reminder_1", None, now=now) == 1
+    assert communications.send_now(appointment, "reminder_1", None, now=now) == 0
+    assert dispatch_due(now=now) == 3  # with the two confirmations: not taken for stale
+    assert {m.status for m in messages("reminder_1")} == {"sent"}
+    bare = booking.book(BookingRequest(world.slots[1], world.service, patient_data(5)))
+    with pytest.raises(communications.NothingToSend):
+        communications.send_now(bare, "followup_absent", None, now=now)
+
+
+def test_communications_tab_counts_the_sms_characters(world, client, auth):
+    from webapp.accounts.roles import Role
+
+    switch_on("reminder_1", 48)
+    auth.login(Role.PILOTE)
+    page = client.get("/admin/config/communications", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "SMS as sent" in text
+    assert "Confirm or cancel: https://rdv.example.org/" in text
+    assert "characters" in text

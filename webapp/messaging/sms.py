@@ -1,0 +1,81 @@
+"""SMS (COM-5): the provider interface, Twilio's Messages API over HTTP, and the GSM-7 count.
+
+`SMS_BACKEND` chooses: "outbox" (default: kept in the database for staff to read) or
+"twilio" (`TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM`: a number or a Messaging
+Service SID "MG..."; `TWILIO_API_URL` for a test server). Twilio takes no idempotency key on
+this API: a crash between its acceptance and our commit may send one SMS twice (see
+docs/ARCHITECTURE.md "Messages").
+"""
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import phonenumbers
+from flask import current_app
+
+from ..models import Message
+from .gsm import Length, length, to_gsm7
+from .outbox import SMS_BACKENDS, PermanentFailure, RetryLater
+
+# Twilio error codes: the recipient replied STOP; the number cannot receive SMS.
+OPTED_OUT = 21610
+PERMANENT_CODES = frozenset({21211, 21612, 21614, 21408, 21606, OPTED_OUT})
+
+
+def e164(number: str) -> str:
+    """418 555-0100 -> +14185550100 (North American numbers by default)."""
+    try:
+        parsed = phonenumbers.parse(number, "CA")
+    except phonenumbers.NumberParseException:
+        raise PermanentFailure(f"not a phone number: {number}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise PermanentFailure(f"not a valid phone number: {number}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class TwilioBackend:
+    """Twilio's Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, Basic auth."""
+
+    name = "twilio"
+
+    def deliver(self, message: Message) -> None:
+        config = current_app.config
+        sid, token = str(config["TWILIO_ACCOUNT_SID"]), str(config["TWILIO_AUTH_TOKEN"])
+        sender = str(config["TWILIO_FROM"])
+        fields = {"To": e164(message.recipient), "Body": message.body}
+        fields["MessagingServiceSid" if sender.startswith("MG") else "From"] = sender
+        base = str(config.get("TWILIO_API_URL") or "https://api.twilio.com").rstrip("/")
+        request = urllib.request.Request(
+            f"{base}/2010-04-01/Accounts/{urllib.parse.quote(sid)}/Messages.json",
+            data=urllib.parse.urlencode(fields).encode(), method="POST",
+            headers={"Authorization": "Basic " + base64.b64encode(
+                f"{sid}:{token}".encode()).decode(), "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=float(config.get("SMS_TIMEOUT", 20))):
+                return
+        except urllib.error.HTTPError as error:
+            raise _refusal(error) from None
+
+def _refusal(error: urllib.error.HTTPError) -> Exception:
+    try:
+        body = json.loads(error.read() or b"{}")
+    except ValueError:
+        body = {}
+    code, text = body.get("code"), body.get("message") or error.reason
+    reason = f"{error.code} {code or ''} {text}".replace("  ", " ").strip()
+    if error.code == 429:
+        retry = error.headers.get("Retry-After", "60")
+        return RetryLater(reason, float(retry) if retry.isdigit() else 60)
+    if code == OPTED_OUT:
+        return PermanentFailure(f"opted out (STOP): {reason}")
+    if code in PERMANENT_CODES or error.code in (400, 404):
+        return PermanentFailure(reason)
+    return RuntimeError(reason)  # 401 (bad credentials), 5xx...: retried, shown to staff
+
+
+SMS_BACKENDS["twilio"] = TwilioBackend
+__all__ = ["Length", "TwilioBackend", "e164", "length", "to_gsm7"]
