@@ -1,6 +1,8 @@
 """Operators' commands: `flask --app wsgi <command>`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -76,3 +78,30 @@ def register_cli(app: Flask) -> None:
             if message.subject:
                 click.echo(f"Subject: {message.subject}")
             click.echo(message.body)
+
+    @app.cli.command("backup")
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                  help="File to write (default: instance/backups/planner-<UTC time>.tar.gz).")
+    def backup_command(output: Path | None) -> None:
+        """Back up the database and the uploads into one file (safe while serving)."""
+        from .operations import BackupError, backup, default_backup_path
+
+        try:
+            written = backup(output or default_backup_path())
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds a planner.")
+    def restore_command(source: Path, force: bool) -> None:
+        """Restore the database and the uploads from a backup file."""
+        from .operations import BackupError, restore
+
+        try:
+            manifest = restore(source, force=force)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored the backup of {manifest['created']} ({manifest['database']}). "
+                   "Run `flask --app wsgi db upgrade` if this version is newer.")
