@@ -57,7 +57,7 @@ def backup(destination: Path) -> Path:
                     "created": datetime.now(UTC).isoformat(),
                     "version": current_app.config["VERSION"]}
         partial = destination.with_name(destination.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
             archive.add(dump, arcname=dump.name)
             uploads = Path(current_app.config["UPLOAD_FOLDER"])
