@@ -11,7 +11,7 @@ from .accounts.passwords import unmet_rules
 from .accounts.roles import MAX_PILOTS, Role
 from .extensions import db
 from .messaging import dispatch_due
-from .models import Message, RoleAssignment, User
+from .models import Appointment, Message, Patient, RoleAssignment, User
 
 
 def register_cli(app: Flask) -> None:
@@ -105,3 +105,46 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Restored the backup of {manifest['created']} ({manifest['database']}). "
                    "Run `flask --app wsgi db upgrade` if this version is newer.")
+
+    @app.cli.command("retention")
+    def retention_command() -> None:
+        """Anonymise the personal data older than the retention period now (runs daily)."""
+        from .operations import anonymize_expired
+
+        click.echo(f"{anonymize_expired()} patient(s) anonymised.")
+
+    @app.cli.command("person-export")
+    @click.argument("coupon")
+    def person_export(coupon: str) -> None:
+        """Print as JSON all the data held on the person of an appointment (Law 25 request)."""
+        import json
+
+        from .operations import export_person
+
+        data = export_person(_patient_of(coupon))
+        db.session.commit()  # the audit row
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+    @app.cli.command("person-erase")
+    @click.argument("coupon")
+    @click.confirmation_option(prompt="Erase this person's personal data for good?")
+    def person_erase(coupon: str) -> None:
+        """Anonymise now the person of an appointment (Law 25 request)."""
+        from .operations import RetentionError, erase_person
+
+        try:
+            erase_person(_patient_of(coupon))
+        except RetentionError as error:
+            raise click.ClickException(f"Refused: {error}.") from error
+        db.session.commit()
+        click.echo("Personal data erased; the appointments stay, anonymous.")
+
+
+def _patient_of(coupon: str) -> Patient:
+    from .booking import normalize_coupon
+
+    appointment = db.session.scalar(select(Appointment).where(
+        Appointment.coupon == normalize_coupon(coupon)))
+    if appointment is None:
+        raise click.ClickException(f"No appointment has the confirmation number {coupon}.")
+    return appointment.patient

@@ -29,3 +29,16 @@ def install_jobs(app: Flask) -> None:
 
     scheduler.add_job(release_holds, "interval", seconds=60, id="release_holds",
                       replace_existing=True, max_instances=1, coalesce=True)
+
+    def apply_retention() -> None:
+        # Québec's Law 25: personal data older than the Pilot's retention period goes.
+        from .operations import anonymize_expired
+
+        with app.app_context():
+            try:
+                anonymize_expired()
+            finally:
+                db.session.remove()
+
+    scheduler.add_job(apply_retention, "cron", hour=3, minute=15, id="apply_retention",
+                      replace_existing=True, max_instances=1, coalesce=True)
