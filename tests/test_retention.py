@@ -109,3 +109,8 @@ def test_the_commands(app):
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["retention"])
     assert "0 patient(s) anonymised" in result.output
+    result = runner.invoke(args=["retention", "--days", "5"])
+    assert result.exit_code != 0 and "between 30 and 3650 days" in result.output
+    result = runner.invoke(args=["retention", "--days", "400"])
+    assert "kept 400 days" in result.output
+    assert db.session.get(Organization, 1).retention_days == 400

@@ -107,10 +107,18 @@ def register_cli(app: Flask) -> None:
                    "Run `flask --app wsgi db upgrade` if this version is newer.")
 
     @app.cli.command("retention")
-    def retention_command() -> None:
+    @click.option("--days", type=int, help="Set the retention period first (audited).")
+    def retention_command(days: int | None) -> None:
         """Anonymise the personal data older than the retention period now (runs daily)."""
-        from .operations import anonymize_expired
+        from .operations import RetentionError, anonymize_expired, set_retention_days
 
+        if days is not None:
+            try:
+                set_retention_days(days)
+            except RetentionError as error:
+                raise click.ClickException(f"Retention period refused: {error}.") from error
+            db.session.commit()
+            click.echo(f"Personal data is now kept {days} days after the last appointment.")
         click.echo(f"{anonymize_expired()} patient(s) anonymised.")
 
     @app.cli.command("person-export")
