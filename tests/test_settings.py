@@ -74,10 +74,14 @@ def test_a_whole_number_setting_that_is_not_one_is_refused(monkeypatch: pytest.M
         create_app({"TESTING": True, "SECRET_KEY": "x"})
 
 
-def test_behind_one_trusted_proxy_the_citizen_address_and_https_are_seen(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def probed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, proxies: str | None
+           ) -> tuple[dict[str, Any], Any]:
+    """What the app sees of a request forwarded by a proxy (address, HTTPS), and the answer."""
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    if proxies is None:
+        monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    else:
+        monkeypatch.setenv("TRUSTED_PROXIES", proxies)
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SCHEDULER_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
     seen: dict[str, Any] = {}
@@ -89,24 +93,18 @@ def test_behind_one_trusted_proxy_the_citizen_address_and_https_are_seen(
 
     response = app.test_client().get("/_probe", headers={
         "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+    return seen, response
+
+
+def test_behind_one_trusted_proxy_the_citizen_address_and_https_are_seen(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen, response = probed(monkeypatch, tmp_path, "1")
     assert seen == {"addr": "203.0.113.7", "secure": True}
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_without_trusted_proxies_forwarded_headers_are_ignored(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SCHEDULER_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
-    seen: dict[str, Any] = {}
-
-    @app.get("/_probe")
-    def probe() -> str:
-        seen.update(addr=request.remote_addr, secure=request.is_secure)
-        return "ok"
-
-    response = app.test_client().get("/_probe", headers={
-        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+    seen, response = probed(monkeypatch, tmp_path, None)
     assert seen == {"addr": "127.0.0.1", "secure": False}
     assert "Strict-Transport-Security" not in response.headers
