@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set everything up (Chromium, PostgreSQL, Python packages), lint, and run the whole test suite.
+# Set everything up (Chromium, PostgreSQL, nginx, Python packages), lint, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -7,6 +7,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -q

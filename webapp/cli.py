@@ -1,6 +1,8 @@
 """Operators' commands: `flask --app wsgi <command>`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -9,7 +11,7 @@ from .accounts.passwords import unmet_rules
 from .accounts.roles import MAX_PILOTS, Role
 from .extensions import db
 from .messaging import dispatch_due
-from .models import Message, RoleAssignment, User
+from .models import Appointment, Message, Patient, RoleAssignment, User
 
 
 def register_cli(app: Flask) -> None:
@@ -76,3 +78,81 @@ def register_cli(app: Flask) -> None:
             if message.subject:
                 click.echo(f"Subject: {message.subject}")
             click.echo(message.body)
+
+    @app.cli.command("backup")
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                  help="File to write (default: instance/backups/planner-<UTC time>.tar.gz).")
+    def backup_command(output: Path | None) -> None:
+        """Back up the database and the uploads into one file (safe while serving)."""
+        from .operations import BackupError, backup, default_backup_path
+
+        try:
+            written = backup(output or default_backup_path())
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--force", is_flag=True, help="Replace a database that already holds a planner.")
+    def restore_command(source: Path, force: bool) -> None:
+        """Restore the database and the uploads from a backup file."""
+        from .operations import BackupError, restore
+
+        try:
+            manifest = restore(source, force=force)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored the backup of {manifest['created']} ({manifest['database']}). "
+                   "Run `flask --app wsgi db upgrade` if this version is newer.")
+
+    @app.cli.command("retention")
+    @click.option("--days", type=int, help="Set the retention period first (audited).")
+    def retention_command(days: int | None) -> None:
+        """Anonymise the personal data older than the retention period now (runs daily)."""
+        from .operations import RetentionError, anonymize_expired, set_retention_days
+
+        if days is not None:
+            try:
+                set_retention_days(days)
+            except RetentionError as error:
+                raise click.ClickException(f"Retention period refused: {error}.") from error
+            db.session.commit()
+            click.echo(f"Personal data is now kept {days} days after the last appointment.")
+        click.echo(f"{anonymize_expired()} patient(s) anonymised.")
+
+    @app.cli.command("person-export")
+    @click.argument("coupon")
+    def person_export(coupon: str) -> None:
+        """Print as JSON all the data held on the person of an appointment (Law 25 request)."""
+        import json
+
+        from .operations import export_person
+
+        data = export_person(_patient_of(coupon))
+        db.session.commit()  # the audit row
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+    @app.cli.command("person-erase")
+    @click.argument("coupon")
+    @click.confirmation_option(prompt="Erase this person's personal data for good?")
+    def person_erase(coupon: str) -> None:
+        """Anonymise now the person of an appointment (Law 25 request)."""
+        from .operations import RetentionError, erase_person
+
+        try:
+            erase_person(_patient_of(coupon))
+        except RetentionError as error:
+            raise click.ClickException(f"Refused: {error}.") from error
+        db.session.commit()
+        click.echo("Personal data erased; the appointments stay, anonymous.")
+
+
+def _patient_of(coupon: str) -> Patient:
+    from .booking import normalize_coupon
+
+    appointment = db.session.scalar(select(Appointment).where(
+        Appointment.coupon == normalize_coupon(coupon)))
+    if appointment is None:
+        raise click.ClickException(f"No appointment has the confirmation number {coupon}.")
+    return appointment.patient

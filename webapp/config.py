@@ -16,6 +16,16 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Build the settings dictionary from environment variables."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -30,10 +40,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)),
+        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "outbox"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
@@ -51,10 +61,13 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         # Messages are held to this daytime window, in the planner's time zone (hours).
-        "SEND_WINDOW_START": int(os.environ.get("SEND_WINDOW_START", 8)),
-        "SEND_WINDOW_END": int(os.environ.get("SEND_WINDOW_END", 21)),
+        "SEND_WINDOW_START": _int("SEND_WINDOW_START", 8),
+        "SEND_WINDOW_END": _int("SEND_WINDOW_END", 21),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
+        # How many reverse proxies stand in front (nginx: 1); their X-Forwarded-For and
+        # X-Forwarded-Proto give the citizen's address and HTTPS (webapp.web applies it).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Vaccin-Demo-2021!"),

@@ -1,7 +1,8 @@
-"""Jobs run by APScheduler inside the app process."""
+"""Jobs run by APScheduler inside the app process (one worker per server: web.start_scheduler)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 
@@ -11,23 +12,30 @@ from .messaging import communications, dispatch_due
 
 
 def install_jobs(app: Flask) -> None:
-    def every(seconds: int, name: str, job: Callable[[], object]) -> None:
-        """Run `job` in an app context every `seconds`, never two at once."""
+    def add(name: str, work: Callable[[], Any], trigger: str, **when: Any) -> None:
+        """Run `work` in an app context on `trigger`, never two at once."""
         def run() -> None:
             with app.app_context():
                 try:
-                    job()
+                    work()
                 finally:
                     db.session.remove()
 
-        scheduler.add_job(run, "interval", seconds=seconds, id=name,
-                          replace_existing=True, max_instances=1, coalesce=True)
+        scheduler.add_job(run, trigger, id=name, replace_existing=True, max_instances=1,
+                          coalesce=True, **when)
 
     def send_outbox() -> None:
         # Reminders and follow-ups are planned by scanning, then every due message is sent.
         communications.plan()
         dispatch_due()
 
-    every(30, "send_outbox", send_outbox)
+    def apply_retention() -> None:
+        # Québec's Law 25: personal data older than the Pilot's retention period goes.
+        from .operations import anonymize_expired
+
+        anonymize_expired()
+
+    add("send_outbox", send_outbox, "interval", seconds=30)
     # Seats held by citizens who left the booking form go back on sale.
-    every(60, "release_holds", release_expired_holds)
+    add("release_holds", release_expired_holds, "interval", seconds=60)
+    add("apply_retention", apply_retention, "cron", hour=3, minute=15)

@@ -51,6 +51,8 @@ class Patient(db.Model):  # type: ignore[name-defined]
     # "last|first|birth date", lower case without accents (webapp.patients.identity_key):
     # finds the same person however the name was typed.
     identity_key: Mapped[Optional[str]] = mapped_column(String(255), index=True)
+    # Set when the retention job (or an erasure on request) removed the personal data.
+    anonymized_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     @property
     def full_name(self) -> str:

@@ -40,6 +40,9 @@ class Organization(db.Model):  # type: ignore[name-defined]
     timezone: Mapped[str] = mapped_column(String(64), default="America/Toronto")
     default_language: Mapped[str] = mapped_column(String(8), default="fr_CA")
     online_booking_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Québec's Law 25: patients' personal data is anonymised this many days after their
+    # last appointment (webapp.operations.retention); the Pilot sets it.
+    retention_days: Mapped[int] = mapped_column(Integer, default=365, server_default="365")
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")

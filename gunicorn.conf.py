@@ -1,0 +1,21 @@
+"""gunicorn settings for `./run.sh` and production (gunicorn reads this file from the
+working directory). Environment: PORT, BIND, WEB_CONCURRENCY (workers), GUNICORN_CMD_ARGS."""
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '5000')}"
+# A small pharmacy's server: a few workers, each with a few threads for slow phones.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 60
+graceful_timeout = 20
+# Recycle workers now and then (memory); the scheduler lock passes to another worker.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+# Never preload: each worker opens its own database connections and scheduler lock.
+preload_app = False
+forwarded_allow_ips = "127.0.0.1,::1"
