@@ -1,7 +1,7 @@
 """retention period, patient anonymized_at
 
 Revision ID: 8a5c6b1c4fcb
-Revises: a3eb518c5875
+Revises: c11e0a5e7d21
 Create Date: 2026-12-03 14:20:31.163116
 
 """
@@ -13,7 +13,7 @@ import webapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = '8a5c6b1c4fcb'
-down_revision = 'a3eb518c5875'
+down_revision = 'c11e0a5e7d21'
 branch_labels = None
 depends_on = None
 
