@@ -1,0 +1,174 @@
+"""The follow-up list (FUP-1..3): filters and search in the URL, scope, audit, bad input."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from werkzeug.datastructures import MultiDict
+
+from tests.factories import make_user, make_world, slots_of, take_places
+from tests.helpers import HX, text
+from webapp import followup
+from webapp.accounts.roles import Role
+from webapp.booking.patients import identity_key
+from webapp.extensions import db
+from webapp.models import Appointment, AuditLog, Message
+from webapp.timeutil import local_today
+
+
+def _book(slot: Any, service: Any, first: str, last: str, born: date | None = None,
+          cell: str | None = None, email: str | None = None, **fields: Any) -> Appointment:
+    [appointment] = take_places(slot, service, **fields)
+    patient = appointment.patient
+    patient.first_name, patient.last_name, patient.birth_date = first, last, born
+    patient.cell_phone, patient.email = cell, email
+    patient.identity_key = identity_key(last, first, born)
+    db.session.commit()
+    return appointment
+
+
+@pytest.fixture
+def clinic(app: Any) -> dict[str, Any]:
+    """Today: three patients with the first team, one with the other team, one cancelled;
+    tomorrow: one more."""
+    world = make_world(days_ahead=0, per_slot=3)
+    slots = world.slots
+    other = world.add_block(local_today(), "13:00", "14:00", per_slot=2, team=world.other_team)
+    tomorrow = world.add_block(local_today() + timedelta(days=1), "09:00", "10:00")
+    made = {
+        "cote": _book(slots[0], world.service, "Jean", "Côté", date(1950, 3, 4),
+                      "418 555-0100", "jean.cote@example.org"),
+        "roy": _book(slots[1], world.service, "Léa", "Roy", date(1980, 1, 2)),
+        "nobirth": _book(slots[2], world.service, "Élise", "Gagné"),
+        "other_team": _book(slots_of(other)[0], world.service, "Paul", "Côté", date(1960, 1, 1)),
+        "cancelled": _book(slots[3], world.service, "Anne", "Lavoie", date(1970, 1, 1),
+                           status="cancelled"),
+        "tomorrow": _book(slots_of(tomorrow)[0], world.service, "Luc", "Côté", date(1961, 1, 1)),
+    }
+    return {"world": world, **made}
+
+
+def _names(client: Any, query: str = "", **headers: Any) -> str:
+    response = client.get(f"/admin/followup/?{query}", headers=headers)
+    assert response.status_code == 200, response.status_code
+    return text(response)
+
+
+def test_day_list_without_and_with_cancellations(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    page = _names(client)
+    assert "Côté, Jean" in page and "Roy, Léa" in page and "Côté, Paul" in page
+    assert "Lavoie" not in page and "Côté, Luc" not in page
+    assert "4 appointments" in page or "4 rendez-vous" in page
+    assert "Lavoie, Anne" in _names(client, "report=all")
+    assert "Côté, Luc" in _names(client, "period=week") or \
+        local_today().weekday() == 5  # tomorrow is in next week when today is Saturday
+
+
+def test_search_is_accent_and_case_insensitive(app: Any, clinic: Any) -> None:
+    def found(**args: str) -> set[str]:
+        q = followup.parse(MultiDict(args))
+        return {r.appointment.patient.first_name for r in followup.build(q, None, None).rows}
+
+    assert found(last_name="cote") == {"Jean", "Paul"}
+    assert found(last_name="CÔTÉ", first_name="jean") == {"Jean"}
+    assert found(last_name="GAGNÉ") == {"Élise"}  # no birth date, no identity key: case only
+    assert found(last_name="lea") == set()  # a first name is not a last name
+    assert found(phone="(418) 555 0100") == {"Jean"}
+    assert found(phone="1-418-555-0100") == {"Jean"}
+    assert found(email="JEAN.COTE@") == {"Jean"}
+    assert found(birth_date="1980-01-02") == {"Léa"}
+    assert found(number=clinic["roy"].coupon.lower()) == {"Léa"}
+    assert found(last_name="%") == set()
+
+
+def test_filters_and_htmx_fragment(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    world = clinic["world"]
+    page = _names(client, f"team={world.other_team.id}&last_name=cote", **HX)
+    assert "Côté, Paul" in page and "Côté, Jean" not in page
+    assert "<html" not in page and 'id="followup"' in page
+    full = _names(client, f"team={world.other_team.id}&last_name=cote")
+    assert "<html" in full and "Côté, Paul" in full and 'value="cote"' in full
+
+
+def test_team_scoped_roles_see_only_their_teams(client: Any, auth: Any, clinic: Any) -> None:
+    world = clinic["world"]
+    for role in (Role.GESTION3, Role.CONSULTATION2):
+        make_user(role, teams=[world.other_team])
+        auth.login(role)
+        page = _names(client, f"team={world.team.id}")
+        assert "Côté, Jean" not in page
+        page = _names(client)
+        assert "Côté, Paul" in page and "Côté, Jean" not in page and "Roy" not in page
+        auth.logout()
+
+
+def test_roles_without_followup_are_refused(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.PILOTE)
+    assert client.get("/admin/followup/").status_code == 403
+
+
+def test_each_view_is_audited(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.CONSULTATION1)
+    _names(client, "last_name=cote")
+    [entry] = db.session.scalars(select(AuditLog).where(AuditLog.action == "access.followup_list"))
+    assert entry.details["rows"] == 2 and entry.details["filters"]["last_name"] == "cote"
+
+
+@pytest.mark.parametrize("query", [
+    "day=9999-12-31", "day=2021-02-30", "day=x", "page=999", "page=-1", "page=1e9",
+    "team=abc", "service=99999999999999", "location=0", "period=year", "sort=drop",
+    "report=x", "birth_date=yesterday", "last_name=" + "x" * 10_000, "phone=abc",
+    "last_name=<script>alert(1)</script>",
+])
+def test_bad_input_is_said_never_a_500(client: Any, auth: Any, clinic: Any, query: str) -> None:
+    auth.login(Role.GESTION1)
+    response = client.get(f"/admin/followup/?{query}")
+    assert response.status_code == 200
+    assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_script_in_a_name_is_escaped(client: Any, auth: Any, clinic: Any) -> None:
+    clinic["roy"].patient.last_name = "<script>alert(1)</script>"
+    db.session.commit()
+    auth.login(Role.GESTION1)
+    body = client.get("/admin/followup/").get_data(as_text=True)
+    assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
+
+
+def test_reminder_and_followup_counters(client: Any, auth: Any, clinic: Any) -> None:
+    cote = clinic["cote"]
+    for kind, channel in (("reminder", "email"), ("reminder", "sms"), ("followup_absent", "sms")):
+        db.session.add(Message(appointment_id=cote.id, kind=kind, channel=channel,
+                               recipient="x", body="x"))
+    db.session.commit()
+    [row] = followup.build(followup.parse(MultiDict({"first_name": "jean"})), None, None).rows
+    assert (row.reminders, row.followups) == (2, 1)
+
+
+STATEMENTS: list[str] = []
+
+
+def test_fixed_number_of_queries_whatever_the_rows(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    world = clinic["world"]
+
+    def statements(query: str) -> list[str]:
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            client.get(f"/admin/followup/?{query}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return seen
+
+    few = len(statements("last_name=roy"))
+    block = world.add_block(local_today(), "14:00", "16:00", per_slot=3)
+    for slot in slots_of(block):
+        take_places(slot, world.service, 3)
+    many = statements("")
+    assert len(many) == few, "\n".join(s[:200] for s in many)
