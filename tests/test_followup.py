@@ -172,3 +172,56 @@ def test_fixed_number_of_queries_whatever_the_rows(client: Any, auth: Any, clini
         take_places(slot, world.service, 3)
     many = statements("")
     assert len(many) == few, "\n".join(s[:200] for s in many)
+
+
+def test_mark_present_after_confirmation_idempotent(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    ids = [clinic["cote"].id, clinic["roy"].id, clinic["cancelled"].id]
+    form = {"id": [str(i) for i in ids], "attendance": "present", "report": "all"}
+    asked = client.post("/admin/followup/attendance", data=form, headers=HX)
+    assert "Mark 3 appointments" in text(asked) or "Marquer 3 rendez-vous" in text(asked)
+    assert db.session.get(Appointment, ids[0]).attendance == "undefined"
+    done = client.post("/admin/followup/attendance", data={**form, "confirmed": "1"},
+                       follow_redirects=True)
+    page = text(done)
+    assert "2 done." in page and "1 already cancelled" in page
+    db.session.expire_all()
+    assert [db.session.get(Appointment, i).attendance for i in ids] == \
+        ["present", "present", "undefined"]
+    again = text(client.post("/admin/followup/attendance", data={**form, "confirmed": "1"},
+                             follow_redirects=True))
+    assert "0 done." in again and "2 already marked so" in again
+
+
+def test_tick_all_matching_stays_in_scope(client: Any, auth: Any, clinic: Any) -> None:
+    world = clinic["world"]
+    make_user(Role.GESTION3, teams=[world.other_team])
+    auth.login(Role.GESTION3)
+    client.post("/admin/followup/attendance", data={"all": "1", "attendance": "absent",
+                                                    "confirmed": "1"})
+    db.session.expire_all()
+    assert db.session.get(Appointment, clinic["other_team"].id).attendance == "absent"
+    assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"
+    # ids of another team, typed by hand: skipped, nothing changed
+    text_ = text(client.post("/admin/followup/attendance", follow_redirects=True, data={
+        "id": [str(clinic["cote"].id), "abc", "99999999999"], "attendance": "absent",
+        "confirmed": "1"}))
+    assert "1 not found or outside your teams" in text_
+    assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"
+
+
+def test_consultation_cannot_mark(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.CONSULTATION1)
+    assert 'name="attendance"' not in text(client.get("/admin/followup/"))
+    response = client.post("/admin/followup/attendance", data={
+        "id": [str(clinic["cote"].id)], "attendance": "present", "confirmed": "1"})
+    assert response.status_code == 403
+
+
+def test_bad_attendance_changes_nothing(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    page = text(client.post("/admin/followup/attendance", follow_redirects=True, data={
+        "id": [str(clinic["cote"].id)], "attendance": "drop", "confirmed": "1"}))
+    assert "Tick at least one appointment" in page
+    db.session.expire_all()
+    assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"

@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from . import audit, dbtx
 from .booking.patients import fold
 from .extensions import db
 from .models import Appointment, Message, Patient
@@ -280,3 +281,59 @@ def message_counts(appointments: list[Appointment]) -> list[tuple[int, int]]:
         .where(Message.appointment_id.in_([a.id for a in appointments]))
         .group_by(Message.appointment_id))}
     return [counted.get(a.id, (0, 0)) for a in appointments]
+
+
+# -- bulk attendance (FUP-7) ---------------------------------------------------------------
+
+ATTENDANCES = ("present", "absent", "not_eligible", "undefined")
+MAX_BULK = 10_000
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+
+def chosen_ids(raw_ids: list[str], query: Optional[FollowupQuery], location_scope: Optional[int],
+               team_scope: Optional[set[int]]) -> list[int]:
+    """The ticked ids, or with `query` ("tick all N matching") every id it selects."""
+    if query is not None:
+        stmt = filtered(query, location_scope, team_scope).with_only_columns(Appointment.id)
+        return list(db.session.scalars(stmt.limit(MAX_BULK)))
+    return _ids(raw_ids[:MAX_BULK], "", [])
+
+
+def set_attendance(ids: list[int], attendance: str, location_scope: Optional[int],
+                   team_scope: Optional[set[int]]) -> BulkResult:
+    """Mark these appointments present, absent, not eligible or undefined, in one transaction;
+    those already so, cancelled, or outside the role's scope are skipped and counted."""
+    if attendance not in ATTENDANCES:
+        raise ValueError(attendance)
+    result = BulkResult()
+    with dbtx.write_transaction():
+        stmt = select(Appointment).where(Appointment.id.in_(ids),
+                                         Appointment.status.in_(WITH_CANCELLED))
+        if location_scope is not None:
+            stmt = stmt.where(Appointment.location_id == location_scope)
+        if team_scope is not None:
+            stmt = stmt.where(Appointment.team_id.in_(team_scope))
+        found = list(db.session.scalars(stmt))
+        result.skip("out_of_scope", len(set(ids)) - len(found))
+        changed = []
+        for appointment in found:
+            if appointment.status == "cancelled":
+                result.skip("cancelled")
+            elif appointment.attendance == attendance:
+                result.skip("unchanged")
+            else:
+                appointment.attendance = attendance
+                changed.append(appointment.id)
+        result.done = len(changed)
+        if changed:
+            audit.record("appointment.attendance", None, attendance=attendance, ids=changed)
+    return result
