@@ -30,9 +30,10 @@ def _book(slot: Any, service: Any, first: str, last: str, born: date | None = No
 
 
 @pytest.fixture
-def clinic(app: Any) -> dict[str, Any]:
+def clinic(app: Any, client: Any) -> dict[str, Any]:
     """Today: three patients with the first team, one with the other team, one cancelled;
     tomorrow: one more."""
+    client.set_cookie("lang", "en")
     world = make_world(days_ahead=0, per_slot=3)
     slots = world.slots
     other = world.add_block(local_today(), "13:00", "14:00", per_slot=2, team=world.other_team)
@@ -61,7 +62,7 @@ def test_day_list_without_and_with_cancellations(client: Any, auth: Any, clinic:
     page = _names(client)
     assert "Côté, Jean" in page and "Roy, Léa" in page and "Côté, Paul" in page
     assert "Lavoie" not in page and "Côté, Luc" not in page
-    assert "4 appointments" in page or "4 rendez-vous" in page
+    assert "4 appointments" in page
     assert "Lavoie, Anne" in _names(client, "report=all")
     assert "Côté, Luc" in _names(client, "period=week") or \
         local_today().weekday() == 5  # tomorrow is in next week when today is Saturday
@@ -177,18 +178,18 @@ def test_fixed_number_of_queries_whatever_the_rows(client: Any, auth: Any, clini
 def test_mark_present_after_confirmation_idempotent(client: Any, auth: Any, clinic: Any) -> None:
     auth.login(Role.GESTION1)
     ids = [clinic["cote"].id, clinic["roy"].id, clinic["cancelled"].id]
-    form = {"id": [str(i) for i in ids], "attendance": "present", "report": "all"}
-    asked = client.post("/admin/followup/attendance", data=form, headers=HX)
-    assert "Mark 3 appointments" in text(asked) or "Marquer 3 rendez-vous" in text(asked)
+    form = {"id": [str(i) for i in ids], "action": "present", "report": "all"}
+    asked = client.post("/admin/followup/bulk", data=form, headers=HX)
+    assert "“Mark present”: 3 appointments. Go ahead?" in text(asked)
     assert db.session.get(Appointment, ids[0]).attendance == "undefined"
-    done = client.post("/admin/followup/attendance", data={**form, "confirmed": "1"},
+    done = client.post("/admin/followup/bulk", data={**form, "confirmed": "1"},
                        follow_redirects=True)
     page = text(done)
     assert "2 done." in page and "1 already cancelled" in page
     db.session.expire_all()
     assert [db.session.get(Appointment, i).attendance for i in ids] == \
         ["present", "present", "undefined"]
-    again = text(client.post("/admin/followup/attendance", data={**form, "confirmed": "1"},
+    again = text(client.post("/admin/followup/bulk", data={**form, "confirmed": "1"},
                              follow_redirects=True))
     assert "0 done." in again and "2 already marked so" in again
 
@@ -197,14 +198,14 @@ def test_tick_all_matching_stays_in_scope(client: Any, auth: Any, clinic: Any) -
     world = clinic["world"]
     make_user(Role.GESTION3, teams=[world.other_team])
     auth.login(Role.GESTION3)
-    client.post("/admin/followup/attendance", data={"all": "1", "attendance": "absent",
+    client.post("/admin/followup/bulk", data={"all": "1", "action": "absent",
                                                     "confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(Appointment, clinic["other_team"].id).attendance == "absent"
     assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"
     # ids of another team, typed by hand: skipped, nothing changed
-    text_ = text(client.post("/admin/followup/attendance", follow_redirects=True, data={
-        "id": [str(clinic["cote"].id), "abc", "99999999999"], "attendance": "absent",
+    text_ = text(client.post("/admin/followup/bulk", follow_redirects=True, data={
+        "id": [str(clinic["cote"].id), "abc", "99999999999"], "action": "absent",
         "confirmed": "1"}))
     assert "1 not found or outside your teams" in text_
     assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"
@@ -212,16 +213,49 @@ def test_tick_all_matching_stays_in_scope(client: Any, auth: Any, clinic: Any) -
 
 def test_consultation_cannot_mark(client: Any, auth: Any, clinic: Any) -> None:
     auth.login(Role.CONSULTATION1)
-    assert 'name="attendance"' not in text(client.get("/admin/followup/"))
-    response = client.post("/admin/followup/attendance", data={
-        "id": [str(clinic["cote"].id)], "attendance": "present", "confirmed": "1"})
+    assert 'name="action"' not in text(client.get("/admin/followup/"))
+    response = client.post("/admin/followup/bulk", data={
+        "id": [str(clinic["cote"].id)], "action": "present", "confirmed": "1"})
     assert response.status_code == 403
 
 
 def test_bad_attendance_changes_nothing(client: Any, auth: Any, clinic: Any) -> None:
     auth.login(Role.GESTION1)
-    page = text(client.post("/admin/followup/attendance", follow_redirects=True, data={
-        "id": [str(clinic["cote"].id)], "attendance": "drop", "confirmed": "1"}))
-    assert "Tick at least one appointment" in page
+    page = text(client.post("/admin/followup/bulk", follow_redirects=True, data={
+        "id": [str(clinic["cote"].id)], "action": "drop", "confirmed": "1"}))
+    assert "Tick at least one appointment and choose an action." in page
     db.session.expire_all()
     assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"
+
+
+def test_bulk_confirm_and_cancel(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    cote, roy = clinic["cote"], clinic["roy"]
+    ids = [str(cote.id), str(roy.id), str(clinic["cancelled"].id)]
+    page = text(client.post("/admin/followup/bulk", follow_redirects=True, data={
+        "id": ids[:2], "action": "confirm", "confirmed": "1"}))
+    assert "2 done." in page
+    page = text(client.post("/admin/followup/bulk", follow_redirects=True, data={
+        "id": ids[:2], "action": "confirm", "confirmed": "1"}))
+    assert "0 done." in page and "2 already confirmed" in page
+    # a cancellation asks for its reason and changes nothing without it
+    asked = text(client.post("/admin/followup/bulk", data={
+        "id": ids, "action": "cancel", "confirmed": "1"}))
+    assert "Give the reason for the cancellation." in asked
+    db.session.expire_all()
+    assert db.session.get(Appointment, cote.id).status == "confirmed"
+    later = clinic["tomorrow"]
+    later.send_email, later.patient.email = True, "luc@example.org"
+    db.session.commit()
+    booked_before = later.slot.booked
+    page = text(client.post("/admin/followup/bulk", follow_redirects=True, data={
+        "id": [str(later.id), str(clinic["cancelled"].id)], "action": "cancel",
+        "reason": "Pharmacist ill", "confirmed": "1"}))
+    assert "1 done." in page and "1 already cancelled" in page
+    db.session.expire_all()
+    cancelled = db.session.get(Appointment, later.id)
+    assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "Pharmacist ill")
+    assert cancelled.slot.booked == booked_before - 1
+    assert db.session.scalar(select(Message.recipient).where(
+        Message.appointment_id == later.id, Message.kind == "cancelled_by_staff")) == \
+        "luc@example.org"

@@ -16,11 +16,12 @@ from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
-from . import audit, dbtx
+from . import audit, booking, dbtx
 from .booking.patients import fold
 from .extensions import db
 from .models import Appointment, Message, Patient
 from .scheduling.calendar import parse_day, week_start
+from .scheduling.notices import notify_cancelled
 from .timeutil import local_today, planner_zone
 
 PERIODS = ("day", "week", "month", "3months")
@@ -316,13 +317,7 @@ def set_attendance(ids: list[int], attendance: str, location_scope: Optional[int
         raise ValueError(attendance)
     result = BulkResult()
     with dbtx.write_transaction():
-        stmt = select(Appointment).where(Appointment.id.in_(ids),
-                                         Appointment.status.in_(WITH_CANCELLED))
-        if location_scope is not None:
-            stmt = stmt.where(Appointment.location_id == location_scope)
-        if team_scope is not None:
-            stmt = stmt.where(Appointment.team_id.in_(team_scope))
-        found = list(db.session.scalars(stmt))
+        found = _scoped(ids, location_scope, team_scope)
         result.skip("out_of_scope", len(set(ids)) - len(found))
         changed = []
         for appointment in found:
@@ -336,4 +331,54 @@ def set_attendance(ids: list[int], attendance: str, location_scope: Optional[int
         result.done = len(changed)
         if changed:
             audit.record("appointment.attendance", None, attendance=attendance, ids=changed)
+    return result
+
+
+# -- confirm and cancel (FUP-7): through the booking engine, one appointment at a time -----
+
+ACTIONS = (*ATTENDANCES, "confirm", "cancel")
+
+
+def _scoped(ids: list[int], location_scope: Optional[int],
+            team_scope: Optional[set[int]]) -> list[Appointment]:
+    stmt = select(Appointment).where(Appointment.id.in_(ids),
+                                     Appointment.status.in_(WITH_CANCELLED))
+    if location_scope is not None:
+        stmt = stmt.where(Appointment.location_id == location_scope)
+    if team_scope is not None:
+        stmt = stmt.where(Appointment.team_id.in_(team_scope))
+    return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
+
+
+def confirm_or_cancel(action: str, ids: list[int], location_scope: Optional[int],
+                      team_scope: Optional[set[int]], by_user: Any, reason: str = "",
+                      now: Optional[datetime] = None) -> BulkResult:
+    """Confirm, or cancel with a reason (the seat freed by the engine, the patient told by
+    the channels they chose); each appointment changes exactly once, however often asked."""
+    if action not in ("confirm", "cancel"):
+        raise ValueError(action)
+    now = now or datetime.now(UTC)
+    result = BulkResult()
+    found = _scoped(ids, location_scope, team_scope)
+    result.skip("out_of_scope", len(set(ids)) - len(found))
+    for appointment in found:
+        if appointment.status == "cancelled":
+            result.skip("cancelled")
+        elif action == "confirm":
+            if appointment.status == "confirmed":
+                result.skip("confirmed")
+                continue
+            try:
+                booking.confirm(appointment, by_user=by_user, now=now)
+                result.done += 1
+            except booking.BookingError:
+                result.skip("changed")
+        elif appointment.starts_at < now:
+            result.skip("past")
+        elif booking.cancel(appointment, by_user=by_user, reason=reason, now=now):
+            notify_cancelled(appointment)
+            db.session.commit()
+            result.done += 1
+        else:
+            result.skip("changed")
     return result

@@ -1,9 +1,11 @@
-"""Follow-up menu: attendance marked on ticked rows or on every row matching (FUP-7)."""
+"""Follow-up menu: bulk actions on ticked rows or on every row matching (FUP-7): attendance,
+confirm, cancel."""
 from __future__ import annotations
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ... import followup
@@ -11,30 +13,38 @@ from ...accounts.permissions import location_scope, requires, team_scope
 from ...accounts.roles import Perm
 from ...htmx import page_or_fragment, redirect_to
 from . import bp
-from .views import ATTENDANCE_LABELS
+from .views import ACTION_LABELS
 
 SKIP_REASONS = {"cancelled": _l("already cancelled"), "unchanged": _l("already marked so"),
+                "confirmed": _l("already confirmed"), "past": _l("already past"),
+                "changed": _l("changed meanwhile"),
                 "out_of_scope": _l("not found or outside your teams")}
 
 
-@bp.post("/attendance")
+@bp.post("/bulk")
 @requires(Perm.FOLLOWUP_EDIT)
-def attendance() -> Response:
-    """Ask to confirm, then mark the chosen appointments present, absent, not eligible..."""
+def bulk() -> Response:
+    """Ask to confirm, then apply the chosen action to the ticked (or all matching) rows."""
     query = followup.parse(request.form)
     back = url_for("followup.index", **query.params())
-    mark = request.form.get("attendance", "")
+    action = request.form.get("action", "")
+    reason = request.form.get("reason", "").strip()[:2000]
     every = request.form.get("all") == "1"
     ids = followup.chosen_ids(request.form.getlist("id"), query if every else None,
                               location_scope(), team_scope())
-    if mark not in followup.ATTENDANCES or not ids:
-        flash(_("Tick at least one appointment and choose what to mark."), "error")
+    if action not in followup.ACTIONS or not ids:
+        flash(_("Tick at least one appointment and choose an action."), "error")
         return redirect_to(back)
-    if request.form.get("confirmed") != "1":
+    missing_reason = action == "cancel" and not reason and request.form.get("confirmed") == "1"
+    if request.form.get("confirmed") != "1" or missing_reason:
         return page_or_fragment("followup/confirm.html", "followup/_confirm.html", q=query,
-                                count=len(ids), mark=mark, label=ATTENDANCE_LABELS[mark],
-                                ids=ids, every=every, back=back)
-    result = followup.set_attendance(ids, mark, location_scope(), team_scope())
+                                count=len(ids), action=action, label=ACTION_LABELS[action],
+                                ids=ids, every=every, back=back, missing_reason=missing_reason)
+    if action in followup.ATTENDANCES:
+        result = followup.set_attendance(ids, action, location_scope(), team_scope())
+    else:
+        result = followup.confirm_or_cancel(action, ids, location_scope(), team_scope(),
+                                            current_user, reason)
     flash(report(result), "success" if result.done else "info")
     return redirect_to(back)
 

@@ -23,6 +23,9 @@ STATUS_LABELS = {"booked": _l("Booked"), "confirmed": _l("Confirmed"),
                  "cancelled": _l("Cancelled")}
 ATTENDANCE_LABELS = {"undefined": _l("Undefined"), "present": _l("Present"),
                      "absent": _l("Absent"), "not_eligible": _l("Not eligible")}
+ACTION_LABELS = {"present": _l("Mark present"), "absent": _l("Mark absent"),
+                 "not_eligible": _l("Mark not eligible"), "undefined": _l("Mark undefined"),
+                 "confirm": _l("Confirm"), "cancel": _l("Cancel the appointment")}
 
 
 def _choices() -> dict[str, Any]:
@@ -46,7 +49,8 @@ def index() -> Response:
     response = page_or_fragment(
         "followup/index.html", "followup/_list.html", q=query, result=page,
         can_edit=can(Perm.FOLLOWUP_EDIT), period_labels=PERIOD_LABELS,
-        status_labels=STATUS_LABELS, attendance_labels=ATTENDANCE_LABELS, **_choices())
+        status_labels=STATUS_LABELS, attendance_labels=ATTENDANCE_LABELS,
+        action_labels=ACTION_LABELS, **_choices())
     # Recorded once the page is rendered: the commit would expire the rows it shows.
     audit.record_access("followup_list", filters=query.params(page=query.page),
                         rows=len(page.rows))
