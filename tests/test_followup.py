@@ -259,3 +259,39 @@ def test_bulk_confirm_and_cancel(client: Any, auth: Any, clinic: Any) -> None:
     assert db.session.scalar(select(Message.recipient).where(
         Message.appointment_id == later.id, Message.kind == "cancelled_by_staff")) == \
         "luc@example.org"
+
+
+def test_excel_export_of_the_whole_filtered_list(client: Any, auth: Any, clinic: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    clinic["roy"].patient.last_name = "=HYPERLINK(\"http://x\")"
+    clinic["roy"].comment = "@SUM(A1)"
+    db.session.commit()
+    auth.login(Role.GESTION1)
+    response = client.get("/admin/followup/export.xlsx?report=all")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Date", "Time", "Confirmation number", "Last name")
+    assert len(rows) == 1 + 5  # today's four and the cancelled one
+    cote = next(r for r in rows if r[2] == clinic["cote"].coupon)
+    assert cote[3] == "Côté" and cote[5].date() == date(1950, 3, 4) and cote[0].date() == local_today()
+    roy = next(r for r in rows if r[2] == clinic["roy"].coupon)
+    assert roy[3] == "'=HYPERLINK(\"http://x\")" and roy[17] == "'@SUM(A1)"
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "access.followup_export"))
+    assert entry.details["rows"] == 5 and entry.details["filters"]["report"] == "all"
+
+
+def test_export_in_french_and_in_scope(client: Any, auth: Any, clinic: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    make_user(Role.CONSULTATION2, teams=[clinic["world"].other_team])
+    auth.login(Role.CONSULTATION2)
+    client.set_cookie("lang", "fr_CA")
+    rows = list(load_workbook(io.BytesIO(client.get("/admin/followup/export.xlsx").data))
+                .active.iter_rows(values_only=True))
+    assert rows[0][2] == "Numéro de confirmation"
+    assert [r[2] for r in rows[1:]] == [clinic["other_team"].coupon]
