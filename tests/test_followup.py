@@ -295,3 +295,38 @@ def test_export_in_french_and_in_scope(client: Any, auth: Any, clinic: Any) -> N
                 .active.iter_rows(values_only=True))
     assert rows[0][2] == "Numéro de confirmation"
     assert [r[2] for r in rows[1:]] == [clinic["other_team"].coupon]
+
+
+def test_check_in_by_coupon_number(client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    cote = clinic["cote"]
+    for appointment, coupon in zip((cote, clinic["cancelled"], clinic["tomorrow"]),
+                                   ("ACD347", "ACD349", "ACD374"), strict=True):
+        appointment.coupon = coupon  # the factory's coupons are not in the coupon alphabet
+    db.session.commit()
+    typed = cote.coupon[:3].lower() + " " + cote.coupon[3:]
+    page = text(client.post("/admin/followup/check-in", data={"number": typed},
+                            follow_redirects=True))
+    assert f"Jean Côté ({cote.coupon}) is marked present." in page
+    db.session.expire_all()
+    assert db.session.get(Appointment, cote.id).attendance == "present"
+    for number, said in (("ZZZZZZ", "No appointment has the number “ZZZZZZ”."),
+                         ("<b>" * 50, "No appointment has the number"),
+                         (clinic["cancelled"].coupon, "was cancelled"),
+                         (clinic["tomorrow"].coupon, "not today")):
+        page = text(client.post("/admin/followup/check-in", data={"number": number},
+                                follow_redirects=True))
+        assert said in page
+    db.session.expire_all()
+    assert db.session.get(Appointment, clinic["tomorrow"].id).attendance == "undefined"
+
+
+def test_check_in_out_of_team_and_read_only(client: Any, auth: Any, clinic: Any) -> None:
+    make_user(Role.GESTION3, teams=[clinic["world"].other_team])
+    auth.login(Role.GESTION3)
+    page = text(client.post("/admin/followup/check-in", follow_redirects=True,
+                            data={"number": clinic["cote"].coupon}))
+    assert "No appointment has the number" in page
+    auth.logout()
+    auth.login(Role.CONSULTATION1)
+    assert client.post("/admin/followup/check-in", data={"number": "x"}).status_code == 403

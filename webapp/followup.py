@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from . import audit, booking, dbtx
 from .booking.patients import fold
 from .extensions import db
+from .formatting import date_text
 from .models import Appointment, Message, Patient
 from .scheduling.calendar import parse_day, week_start
 from .scheduling.notices import notify_cancelled
@@ -382,3 +383,33 @@ def confirm_or_cancel(action: str, ids: list[int], location_scope: Optional[int]
         else:
             result.skip("changed")
     return result
+
+
+# -- check-in at the counter by the coupon's number ----------------------------------------
+
+class CheckInRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check_in(raw: str, location_scope: Optional[int], team_scope: Optional[set[int]],
+             today: date) -> Appointment:
+    """Find today's appointment by its confirmation number (typed or scanned) and mark it
+    present; a wrong, cancelled, other-day or out-of-scope number is refused, saying why."""
+    coupon = booking.normalize_coupon(raw)
+    found = db.session.scalar(select(Appointment).where(Appointment.coupon == coupon)) \
+        if coupon else None
+    if found is None or found.status not in WITH_CANCELLED or (
+            location_scope is not None and found.location_id != location_scope) or (
+            team_scope is not None and found.team_id not in team_scope):
+        raise CheckInRefused(_("No appointment has the number “%(number)s”.",
+                               number=raw.strip()[:20]))
+    if found.status == "cancelled":
+        raise CheckInRefused(_("The appointment %(number)s was cancelled.", number=found.coupon))
+    day = found.starts_at.astimezone(planner_zone()).date()
+    if day != today:
+        raise CheckInRefused(_("The appointment %(number)s is on %(day)s, not today.",
+                               number=found.coupon, day=date_text(day)))
+    set_attendance([found.id], "present", location_scope, team_scope)
+    return found
