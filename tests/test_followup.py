@@ -330,3 +330,25 @@ def test_check_in_out_of_team_and_read_only(client: Any, auth: Any, clinic: Any)
     auth.logout()
     auth.login(Role.CONSULTATION1)
     assert client.post("/admin/followup/check-in", data={"number": "x"}).status_code == 403
+
+
+def test_search_and_bulk_on_sqlite_and_postgresql(any_db_app: Any) -> None:
+    """The same folded-name, phone and email search, and the same bulk update, on both."""
+    world = make_world(days_ahead=1, per_slot=2)
+    slots = world.slots
+    cote = _book(slots[0], world.service, "Jean", "Côté", date(1950, 3, 4), "418 555-0100",
+                 "Jean.Cote@example.org")
+    _book(slots[1], world.service, "Léa", "Roy", date(1980, 1, 2))
+    day = (local_today() + timedelta(days=1)).isoformat()
+
+    def found(**args: str) -> list[str]:
+        query = followup.parse(MultiDict({"day": day, **args}))
+        return [r.appointment.patient.last_name for r in followup.build(query, None, None).rows]
+
+    assert found(last_name="COTE") == ["Côté"]
+    assert found(first_name="jéan", phone="418.555.0100", email="jean.cote") == ["Côté"]
+    assert found(last_name="100%_") == []
+    assert found(sort="name") == ["Côté", "Roy"]
+    result = followup.set_attendance([cote.id], "absent", None, None)
+    assert result.done == 1
+    assert followup.set_attendance([cote.id], "absent", None, None).skipped == {"unchanged": 1}
