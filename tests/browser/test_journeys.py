@@ -33,10 +33,10 @@ def test_pilot_switches_to_management_and_the_menus_change(page, live_server):
 
 def test_switch_to_english_and_back(page, live_server):
     sign_in(page, live_server, "gestion1")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     page.wait_for_load_state()
     expect(menu(page).get_by_role("link", name="Follow-up")).to_be_visible()
-    page.get_by_role("button", name="FR").click()
+    page.get_by_role("button", name="FR", exact=True).click()
     page.wait_for_load_state()
     expect(menu(page).get_by_role("link", name="Suivi")).to_be_visible()
 

@@ -209,6 +209,17 @@
     if (closestTo(event, "[data-print]")) { window.print(); }
   }
 
+  // A download that takes a while to build (data-busy="Building…") says so meanwhile; the
+  // browser gives no signal when a download starts, so the label comes back after a while.
+  function showBusy(event) {
+    var link = closestTo(event, "[data-busy]");
+    if (!link || link.getAttribute("aria-busy") === "true") { return; }
+    var label = link.textContent;
+    link.setAttribute("aria-busy", "true");
+    link.textContent = link.getAttribute("data-busy");
+    setTimeout(function () { link.textContent = label; link.removeAttribute("aria-busy"); }, 5000);
+  }
+
   // The hold countdown of the public booking (m:ss), from data-seconds.
   function startCountdown(el) {
     var end = Date.now() + 1000 * parseInt(el.getAttribute("data-seconds"), 10);
@@ -235,7 +246,7 @@
 
   // ---- Listeners: every event this file handles, each handler registered once ----
   var HANDLERS = {
-    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage],
+    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage, showBusy],
     "keydown": [closeMenusOnEscape],
     "change": [highlightRole],
     "input": [tickSendBox],

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import abort, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ... import audit
 from ... import booking as engine
 from ...accounts.permissions import can, requires, team_scope
 from ...accounts.roles import Perm
@@ -21,8 +22,10 @@ from ...booking.staff_steps import (
     read_choice,
     slot_in_scope,
 )
+from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, redirect_to
 from ...models import Appointment, utcnow
+from ...scheduling.notices import notify_cancelled
 from ...timeutil import local_today
 from ..schedules.access import visible_locations
 from . import bp
@@ -35,12 +38,15 @@ def detail(appointment_id: int) -> Response:
     """The confirmation: number, patient, service, team, when, where, instructions, the
     coupon's QR code and the messages queued for the patient."""
     appointment = appointment_or_403(appointment_id)
-    return page_or_fragment(
+    response = page_or_fragment(
         "appointments/detail.html", "appointments/_detail.html", a=appointment,
         qr=qr_svg(appointment.coupon, _("QR code of the confirmation number %(coupon)s",
                                         coupon=appointment.coupon)),
         messages=messages_for(appointment), can_book=can(Perm.APPOINTMENTS_BOOK),
         saved=request.args.get("saved") == "1")
+    audit.record_access("appointment_detail", appointment)
+    db.session.commit()
+    return response
 
 
 def _upcoming(appointment: Appointment) -> bool:
@@ -119,3 +125,28 @@ def edit_save(appointment_id: int) -> Response:
     except engine.BookingError as error:
         return render_edit(appointment, values, {"slot": error.message}, 409)
     return redirect_to(url_for(".detail", appointment_id=appointment.id, saved=1))
+
+
+@bp.route("/<int:appointment_id>/cancel", methods=["GET", "POST"])
+@requires(Perm.APPOINTMENTS_BOOK)
+def cancel(appointment_id: int) -> Response:
+    """Cancel one upcoming appointment with a reason: the place is freed, the patient told."""
+    appointment = appointment_or_403(appointment_id)
+    error = None
+    if not _upcoming(appointment):
+        error = _("Only an upcoming appointment can be cancelled.")
+    elif request.method == "POST":
+        reason = request.form.get("reason", "").strip()[:2000]
+        if not reason:
+            error = _("Give the reason for the cancellation.")
+        elif engine.cancel(appointment, by_user=current_user, reason=reason):
+            notify_cancelled(appointment)
+            db.session.commit()
+            flash(_("The appointment %(coupon)s is cancelled; its place is free again.",
+                    coupon=appointment.coupon), "success")
+            return redirect_to(url_for(".detail", appointment_id=appointment.id))
+        else:
+            error = _("This appointment was cancelled meanwhile.")
+    status = 422 if error and request.method == "POST" else 200
+    return page_or_fragment("appointments/cancel.html", "appointments/_cancel.html", status,
+                            a=appointment, error=error, upcoming=_upcoming(appointment))

@@ -41,6 +41,7 @@ ACTIONS = {
     "account.password_changed": _l("Password changed"),
     "account.profile_updated": _l("Own profile updated"),
     "account.role_switched": _l("Active role switched"),
+    "appointment.attendance": _l("Attendance marked on appointments"),
     "organization.online_booking": _l("Online booking opened or closed"),
     "organization.public_page": _l("Public page modified"),
     "service.created": _l("Service created"),

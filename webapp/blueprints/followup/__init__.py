@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("followup", __name__, url_prefix="/admin/followup")
 
 # The route modules add their views to `bp`.
-from . import views  # noqa: E402,F401
+from . import actions, checkin, export, views  # noqa: E402,F401

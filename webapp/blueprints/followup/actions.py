@@ -1,0 +1,57 @@
+"""Follow-up menu: bulk actions on ticked rows or on every row matching (FUP-7): attendance,
+confirm, cancel."""
+from __future__ import annotations
+
+from flask import flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ... import followup
+from ...accounts.permissions import location_scope, requires, team_scope
+from ...accounts.roles import Perm
+from ...htmx import page_or_fragment, redirect_to
+from . import bp
+from .views import ACTION_LABELS
+
+SKIP_REASONS = {"cancelled": _l("already cancelled"), "unchanged": _l("already marked so"),
+                "confirmed": _l("already confirmed"), "past": _l("already past"),
+                "changed": _l("changed meanwhile"),
+                "out_of_scope": _l("not found or outside your teams")}
+
+
+@bp.post("/bulk")
+@requires(Perm.FOLLOWUP_EDIT)
+def bulk() -> Response:
+    """Ask to confirm, then apply the chosen action to the ticked (or all matching) rows."""
+    query = followup.parse(request.form)
+    back = url_for("followup.index", **query.params())
+    action = request.form.get("action", "")
+    reason = request.form.get("reason", "").strip()[:2000]
+    every = request.form.get("all") == "1"
+    ids = followup.chosen_ids(request.form.getlist("id"), query if every else None,
+                              location_scope(), team_scope())
+    if action not in followup.ACTIONS or not ids:
+        flash(_("Tick at least one appointment and choose an action."), "error")
+        return redirect_to(back)
+    missing_reason = action == "cancel" and not reason and request.form.get("confirmed") == "1"
+    if request.form.get("confirmed") != "1" or missing_reason:
+        return page_or_fragment("followup/confirm.html", "followup/_confirm.html", q=query,
+                                count=len(ids), action=action, label=ACTION_LABELS[action],
+                                ids=ids, every=every, back=back, missing_reason=missing_reason)
+    if action in followup.ATTENDANCES:
+        result = followup.set_attendance(ids, action, location_scope(), team_scope())
+    else:
+        result = followup.confirm_or_cancel(action, ids, location_scope(), team_scope(),
+                                            current_user, reason)
+    flash(report(result), "success" if result.done else "info")
+    return redirect_to(back)
+
+
+def report(result: followup.BulkResult) -> str:
+    """ "N done, M skipped because ..." in the user's language."""
+    done = _("%(done)s done.", done=result.done)
+    reasons = "; ".join(_("%(count)s %(reason)s", count=count, reason=SKIP_REASONS[reason])
+                        for reason, count in result.skipped.items())
+    return done + (" " + _("Skipped: %(reasons)s.", reasons=reasons) if reasons else "")
