@@ -6,6 +6,7 @@ from typing import Optional
 from flask import abort, request
 from sqlalchemy import select
 
+from ... import params
 from ...accounts.permissions import location_scope, may_see_location, team_scope
 from ...extensions import db
 from ...models import Location, ScheduleBlock
@@ -38,9 +39,10 @@ def requested_location() -> Optional[Location]:
     raw = request.values.get("location", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    location_id = params.to_id(raw)
+    if location_id is None:
         abort(404)
-    return location_or_403(int(raw))
+    return location_or_403(location_id)
 
 
 def block_or_403(block_id: int) -> ScheduleBlock:
