@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import dbtx, formatting
@@ -68,6 +68,17 @@ def select_locale() -> str:
         return str(current_user.ui_language)
     best = request.accept_languages.best_match(["fr-CA", "fr", "en"], default="fr")
     return "en" if best == "en" else "fr_CA"
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email or SMS. It is built on PUBLIC_URL, never on the Host the
+    request named: a forged Host header cannot put its own site in a reset link (issue 13).
+    Without PUBLIC_URL (debug and tests only: `config.check` requires it elsewhere) it falls
+    back to the request's own address."""
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -159,6 +170,13 @@ def _error_page(error: Exception) -> tuple[str, int]:
     return render_template("error.html", code=code, title=title, message=message), code
 
 
+def _untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """A Host header that is not the planner's: no page can be built for it (its links would
+    name that host), so a plain bilingual refusal."""
+    return ("Adresse inconnue de ce serveur. / Unknown address for this server.\n", 400,
+            {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"})
+
+
 def _unexpected(error: Exception) -> Any:
     if isinstance(error, HTTPException):
         return _error_page(error) if error.code and error.code >= 400 else error
@@ -211,6 +229,7 @@ def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(Exception, _unexpected)
     formatting.register(app)
     app.jinja_env.globals.update(url_if_exists=url_if_exists, now_utc=utcnow)

@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
 from ..formatting import iso_date, localized, time_of_day
 from ..models import Location, Organization
+from ..web import external_url
 
 if TYPE_CHECKING:
     from .request import BookingRequest
@@ -37,11 +38,7 @@ def patient_link(token: str) -> str:
 
     PUBLIC_URL (e.g. https://rdv.example.org) names the public site when it is set, so a
     job or a command writes the same link as a request does."""
-    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for("public.short", token=token, _external=True)
-    path = current_app.url_map.bind("localhost").build("public.short", {"token": token})
-    return base + path
+    return external_url("public.short", token=token)
 
 
 def address_of(location: Location) -> str:

@@ -12,7 +12,7 @@ from ...accounts import signin as accounts
 from ...accounts.passwords import rule_labels
 from ...extensions import db, limiter
 from ...models import User
-from ...web import safe_next
+from ...web import external_url, safe_next
 from . import bp
 from .forms import ForgotForm, LoginForm, NewPasswordForm
 
@@ -63,7 +63,7 @@ def forgot() -> str | Response:
 
 
 def _send_reset_link(user: User) -> None:
-    link = url_for("auth.reset", token=accounts.reset_token(user), _external=True)
+    link = external_url("auth.reset", token=accounts.reset_token(user))
     with force_locale(user.language):
         subject = _("Choose a new password")
         body = render_template("email/password_reset.txt", user=user, link=link)
