@@ -52,6 +52,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
+        # A staff session unused this long ends on the server.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 240)),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Vaccin-Demo-2021!"),
     }
 

@@ -5,7 +5,16 @@ import threading
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,11 +24,13 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import dbtx, formatting
+from .accounts import sessions
 from .accounts.permissions import active_role, can
 from .accounts.roles import ROLE_LABELS, Perm, Role
 from .extensions import db, login_manager, scheduler
 from .formatting import is_english, localized
 from .models import Organization, User, utcnow
+from .timeutil import local_today
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -222,7 +233,12 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> Optional[User]:
-        return User.load_session(session_id)
+        """The account, read again on every request: a session ends on the next click once
+        it is signed out or idle, the account deactivated or outside its access window."""
+        user = User.load_session(session_id)
+        if user is None or not user.may_sign_in_on(local_today()):
+            return None
+        return user if sessions.is_open(user, session.get(sessions.TOKEN_KEY)) else None
 
     app.context_processor(_template_context)
     app.after_request(_security_headers)

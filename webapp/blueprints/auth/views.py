@@ -1,13 +1,14 @@
 """Staff sign-in, sign-out and password reset (ACC-1, ACC-2, ACC-6)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ... import messaging
+from ...accounts import sessions
 from ...accounts import signin as accounts
 from ...accounts.passwords import rule_labels
 from ...extensions import db, limiter
@@ -32,6 +33,7 @@ def login() -> str | Response:
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
+            session[sessions.TOKEN_KEY] = sessions.open_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("account.home")))
         flash(_("Email or password is incorrect, or this account cannot sign in at the "
                 "moment. After several failed attempts, sign-in is paused for a few minutes."),
@@ -42,6 +44,7 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     """Sign out."""
+    sessions.close_session(session.pop(sessions.TOKEN_KEY, None))
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -1,0 +1,163 @@
+"""Issue 13: hostile input, forged hosts, sessions, sign-in throttling, public abuse."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from webapp import create_app, params
+from webapp.accounts.roles import Role
+from webapp.config import ConfigError
+from webapp.extensions import db
+from webapp.models import Message, ScheduleBlock, StaffSession, User, utcnow
+from webapp.timeutil import local_today
+
+from .conftest import make_app
+from .factories import make_user, make_world
+from .helpers import text
+
+# --- 1. No 500 on any input ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "9" * 5000, "99999999999999999999", "-1", "0",
+                                 "1.5", "", " ", "a\x00", "2147483648"])
+def test_ids_are_ascii_digits_within_the_database_range(raw):
+    assert params.to_id(raw) is None
+
+
+def test_ids_numbers_and_dates_that_are_fine_read_as_values():
+    assert params.to_id(" 42 ") == 42
+    assert params.to_int("-3", -5, 5) == -3
+    assert params.to_ids(["3", "", "1", "3"]) == [1, 3]
+    assert params.to_ids(["1", "²"]) is None
+    assert params.to_date("2021-02-15") == date(2021, 2, 15)
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31", "0001-01-01", "2021-02-30", "2021-2-3",
+                                 "２０２１-02-15", "2021-02-15T00:00", None])
+def test_dates_out_of_range_or_impossible_read_as_none(raw):
+    assert params.to_date(raw) is None
+
+
+@pytest.mark.parametrize("query", [
+    {"location": "²"}, {"from": "²", "to": "²"}, {"step": "²"}, {"date": "9999-12-31"},
+    {"date": "0001-01-01"}, {"team": "9" * 20}, {"service": "9" * 20}, {"location": "9" * 5000},
+])
+@pytest.mark.parametrize("menu", ["/admin/appointments/", "/admin/schedules/"])
+def test_calendar_filters_refuse_hostile_values_with_a_message(client, auth, menu, query):
+    make_world(days_ahead=1)
+    auth.login(Role.GESTION1)
+    response = client.get(menu, query_string=query)
+    assert response.status_code in (200, 404)
+
+
+def test_public_times_of_a_far_day_is_not_found(client):
+    world = make_world(days_ahead=1)
+    url = f"/book/{world.location.id}/{world.service.id}/9999-12-31"
+    assert client.get(url).status_code == 404
+
+
+def test_a_block_far_in_the_future_is_refused_with_a_message(client, auth):
+    world = make_world()
+    auth.login(Role.GESTION1)
+    response = client.post("/admin/schedules/blocks/new", data={
+        "location": world.location.id, "day": "2199-12-31", "start": "09:00", "end": "10:00",
+        "team": world.team.id, "services": world.service.id, "per_slot": "1"})
+    assert response.status_code == 200
+    assert "Choose a date between" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(ScheduleBlock)) == 0
+
+
+@pytest.mark.parametrize("version", ["abc", "²", "9" * 30])
+def test_block_delete_with_a_bad_version_changes_nothing(client, auth, version):
+    world = make_world(days_ahead=2)
+    auth.login(Role.GESTION1)
+    assert world.block is not None
+    response = client.post(f"/admin/schedules/blocks/{world.block.id}/delete",
+                           data={"version": version, "choice": "cancel", "reason": "x"})
+    assert response.status_code == 200
+    assert db.session.get(ScheduleBlock, world.block.id) is not None
+
+
+# --- 2. Links never from the request's Host ----------------------------------------------
+
+
+def test_reset_link_is_built_on_public_url_not_on_the_host_header(tmp_path):
+    app = make_app(tmp_path, PUBLIC_URL="https://rdv.example.org")
+    with app.app_context():
+        make_user(Role.PILOTE, "owner@test.example")
+        client = app.test_client()
+        response = client.post("/admin/forgot", data={"email": "owner@test.example"},
+                               base_url="https://rdv.example.org")
+        assert response.status_code == 302
+        message = db.session.scalar(select(Message))
+        assert "https://rdv.example.org/admin/reset/" in message.body
+
+
+def test_requests_naming_another_host_are_refused(tmp_path):
+    app = make_app(tmp_path, PUBLIC_URL="https://rdv.example.org",
+                   ALLOWED_HOSTS="localhost, 127.0.0.1")
+    with app.app_context():
+        make_user(Role.PILOTE, "owner@test.example")
+        client = app.test_client()
+        response = client.post("/admin/forgot", data={"email": "owner@test.example"},
+                               base_url="http://evil.example")
+        assert response.status_code == 400
+        assert db.session.scalar(select(Message)) is None
+        assert client.get("/", base_url="http://localhost").status_code == 200
+        assert client.get("/", base_url="https://rdv.example.org").status_code == 200
+
+
+def test_public_url_is_required_outside_debug_and_tests(monkeypatch):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        create_app({"SECRET_KEY": "x", "SCHEDULER_ENABLED": False})
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        create_app({"SECRET_KEY": "x", "SCHEDULER_ENABLED": False, "PUBLIC_URL": "rdv"})
+
+
+# --- 3. Sessions end on the server -------------------------------------------------------
+
+
+def _cookie(client):
+    return client.get_cookie("session").value
+
+
+def test_a_cookie_saved_before_sign_out_opens_nothing_after(app, client, auth):
+    auth.login(Role.GESTION1)
+    saved = _cookie(client)
+    assert client.get("/admin/profile").status_code == 200
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie("session", saved)
+    response = thief.get("/admin/profile")
+    assert response.status_code == 302 and "/admin/login" in response.location
+
+
+@pytest.mark.parametrize("change", ["access_end", "active", "role"])
+def test_account_changes_take_effect_on_the_next_request(client, auth, change):
+    auth.login(Role.GESTION1)
+    assert client.get("/admin/appointments/").status_code == 200
+    user = db.session.scalar(select(User).where(User.email == "gestion1@test.example"))
+    if change == "access_end":
+        user.access_end = local_today() - timedelta(days=1)
+    elif change == "active":
+        user.active = False
+    else:
+        db.session.delete(user.roles[0])
+    db.session.commit()
+    response = client.get("/admin/appointments/")
+    assert response.status_code in (302, 403)
+
+
+def test_an_idle_session_expires(app, client, auth):
+    app.config["SESSION_IDLE_MINUTES"] = 30
+    auth.login(Role.GESTION1)
+    db.session.execute(update(StaffSession).values(
+        last_seen_at=utcnow() - timedelta(minutes=31)))
+    db.session.commit()
+    response = client.get("/admin/profile")
+    assert response.status_code == 302 and "/admin/login" in response.location
+    assert db.session.scalar(select(func.count()).select_from(StaffSession)) == 0
