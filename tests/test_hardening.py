@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from webapp import create_app, params
 from webapp.accounts.roles import Role
@@ -161,3 +161,35 @@ def test_an_idle_session_expires(app, client, auth):
     response = client.get("/admin/profile")
     assert response.status_code == 302 and "/admin/login" in response.location
     assert db.session.scalar(select(func.count()).select_from(StaffSession)) == 0
+
+
+# --- 7. /healthz checks a write and the disk -------------------------------------------
+
+
+def test_healthz_is_ok_when_the_database_accepts_a_write(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_refuses_writes(app, client):
+    def read_only(connection, _record):
+        connection.execute("PRAGMA query_only = ON")
+
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", read_only)
+    try:
+        response = client.get("/healthz")
+    finally:
+        event.remove(db.engine, "connect", read_only)
+        db.session.remove()
+        db.engine.dispose()
+    assert response.status_code == 503
+    assert "database does not accept writes" in response.json["reason"]
+
+
+def test_healthz_answers_503_when_the_disk_is_nearly_full(app, client):
+    app.config["HEALTH_MIN_FREE_MB"] = 10**12
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "disk space low" in response.json["reason"]
