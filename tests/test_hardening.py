@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select, update
 
-from webapp import create_app, params
+from webapp import audit, create_app, params
 from webapp.accounts.roles import Role
 from webapp.config import ConfigError
 from webapp.extensions import db
@@ -14,7 +14,7 @@ from webapp.models import Message, ScheduleBlock, StaffSession, User, utcnow
 from webapp.timeutil import local_today
 
 from .conftest import make_app
-from .factories import make_user, make_world
+from .factories import make_user, make_world, take_places
 from .helpers import text
 
 # --- 1. No 500 on any input ------------------------------------------------------------
@@ -193,3 +193,55 @@ def test_healthz_answers_503_when_the_disk_is_nearly_full(app, client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "disk space low" in response.json["reason"]
+
+
+# --- 8. Smaller items ----------------------------------------------------------------------
+
+
+def _gestion3(auth, world):
+    auth.login(Role.GESTION3)
+    user = User.by_email("gestion3@test.example")
+    user.teams = [world.team]
+    db.session.commit()
+
+
+def test_management_3_padlock_on_a_location_without_its_teams_is_refused(client, auth):
+    world = make_world(days_ahead=2)
+    assert world.block is not None
+    client.set_cookie("lang", "en")
+    _gestion3(auth, world)
+    response = client.post("/admin/schedules/days/padlock", data={
+        "location": world.other_location.id, "day": world.block.day.isoformat(), "open": "0"})
+    assert response.status_code == 403
+    assert "None of your teams works at Pharmacie B" in text(response)
+
+
+def test_management_3_block_form_for_another_team_is_refused(client, auth):
+    world = make_world()
+    client.set_cookie("lang", "en")
+    _gestion3(auth, world)
+    day = (local_today() + timedelta(days=3)).isoformat()
+    response = client.post("/admin/schedules/blocks/new", data={
+        "location": world.location.id, "day": day, "start": "14:00", "end": "15:00",
+        "team": world.other_team.id, "services": [world.service.id], "per_slot": "1"})
+    assert response.status_code == 403
+    assert "your own teams" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(ScheduleBlock)) == 0
+
+
+def test_public_appointment_page_is_not_stored(client):
+    world = make_world(days_ahead=2)
+    appointment = take_places(world.slots[0], world.service)[0]
+    response = client.get(f"/appointment/{appointment.token}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_pilot_only_account_does_not_see_confirmation_numbers_in_the_audit_log(client, auth):
+    world = make_world(days_ahead=2)
+    appointment = take_places(world.slots[0], world.service)[0]
+    audit.record("appointment.cancelled", appointment, coupon=appointment.coupon)
+    db.session.commit()
+    auth.login(Role.PILOTE)
+    page = text(client.get("/admin/config/audit"))
+    assert appointment.coupon not in page

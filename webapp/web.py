@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import dbtx, formatting
@@ -162,13 +162,30 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.path.startswith("/admin"):
-        # Staff pages hold personal information: never kept by shared caches.
+    if request.path.startswith(("/admin", "/appointment/")):
+        # Staff pages and a patient's appointment page (name, confirmation number) hold
+        # personal information: never kept by shared caches nor the browser's history.
         headers.setdefault("Cache-Control", "no-store")
     return response
 
 
+class Refused(Forbidden):
+    """403 with a message saying why (for example a location outside the role's teams)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__()
+        self.message = message
+
+
+def refuse(message: Any) -> NoReturn:
+    """Stop the request with 403 and this message on the error page; nothing was changed."""
+    raise Refused(message)
+
+
 def _error_page(error: Exception) -> tuple[str, int]:
+    if isinstance(error, Refused):
+        title, message = ERRORS[403][0], error.message
+        return render_template("error.html", code=403, title=title, message=message), 403
     if isinstance(error, CSRFError):
         code, title = 400, _l("The form has expired")
         message = _l("For your security the form could not be accepted (it expired or was "

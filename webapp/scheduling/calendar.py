@@ -145,6 +145,8 @@ def parse_query(args: MultiDict[str, str], today: date) -> CalendarQuery:
         location_id = params.to_id(location)
         if location_id is not None:
             query.location_id = location_id
+        elif location.isascii() and location.isdigit():
+            query.location_id = 0  # a number no location has: not found, as in a URL
         else:
             errors["location"] = _("Choose a location from the list.")
     if args.get("view") in VIEWS:

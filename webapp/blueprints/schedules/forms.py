@@ -25,7 +25,7 @@ def int_or_none(value: Any) -> Optional[int]:
     """Coerce a choice to an id; a value that is not a number becomes None (refused later)."""
     if value is None or isinstance(value, int):
         return value
-    return params.to_id(value)
+    return params.to_int(value)
 
 
 class BlockForm(FlaskForm):
