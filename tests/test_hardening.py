@@ -10,7 +10,7 @@ from webapp import audit, create_app, params
 from webapp.accounts.roles import Role
 from webapp.config import ConfigError
 from webapp.extensions import db
-from webapp.models import Message, ScheduleBlock, StaffSession, User, utcnow
+from webapp.models import AuditLog, Message, ScheduleBlock, StaffSession, User, utcnow
 from webapp.timeutil import local_today
 
 from .conftest import make_app
@@ -245,3 +245,17 @@ def test_a_pilot_only_account_does_not_see_confirmation_numbers_in_the_audit_log
     auth.login(Role.PILOTE)
     page = text(client.get("/admin/config/audit"))
     assert appointment.coupon not in page
+
+
+# --- 6. Reading a patient's details is recorded ------------------------------------------
+
+
+def test_opening_an_appointment_records_who_saw_which_patient(client, auth):
+    world = make_world(days_ahead=2)
+    appointment = take_places(world.slots[0], world.service)[0]
+    auth.login(Role.GESTION1)
+    assert client.get(f"/admin/appointments/{appointment.id}").status_code == 200
+    assert client.get(f"/admin/appointments/{appointment.id}/edit").status_code == 200
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "access.appointment"))
+    seen = [(r.object_id, r.details["patient"], r.user.email) for r in rows]
+    assert seen == [(appointment.id, appointment.patient_id, "gestion1@test.example")] * 2

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ... import audit
 from ... import booking as engine
 from ...accounts.permissions import can, requires, team_scope
 from ...accounts.roles import Perm
@@ -21,6 +22,7 @@ from ...booking.staff_steps import (
     read_choice,
     slot_in_scope,
 )
+from ...extensions import db
 from ...htmx import is_htmx, page_or_fragment, redirect_to
 from ...models import Appointment, utcnow
 from ...timeutil import local_today
@@ -35,6 +37,8 @@ def detail(appointment_id: int) -> Response:
     """The confirmation: number, patient, service, team, when, where, instructions, the
     coupon's QR code and the messages queued for the patient."""
     appointment = appointment_or_403(appointment_id)
+    audit.record_access("appointment", appointment, patient=appointment.patient_id)
+    db.session.commit()
     return page_or_fragment(
         "appointments/detail.html", "appointments/_detail.html", a=appointment,
         qr=qr_svg(appointment.coupon, _("QR code of the confirmation number %(coupon)s",
@@ -88,6 +92,8 @@ def edit(appointment_id: int) -> Response:
     """Change the details; an upcoming appointment may also move (service, place, time)."""
     appointment = appointment_or_403(appointment_id)
     values = dict(patient_values(appointment.patient), comment=appointment.comment or "")
+    audit.record_access("appointment", appointment, patient=appointment.patient_id)
+    db.session.commit()
     return render_edit(appointment, values, {})
 
 

@@ -37,6 +37,7 @@ from .public_page_forms import PublicPageForm
 from .service_forms import PATIENT_FIELD_LABELS, RULE_LABELS, QuestionForm, ServiceForm
 
 ACTIONS = {
+    "access.appointment": _l("Viewed a patient's appointment"),
     "account.sign_in": _l("Signed in"),
     "account.locked": _l("Sign-in paused after failed attempts"),
     "account.password_changed": _l("Password changed"),
