@@ -14,6 +14,7 @@ for arg in "$@"; do
 done
 ./scripts/setup.sh
 export SECRET_KEY="${SECRET_KEY:-$(cat instance/secret_key)}"
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:${PORT:-5000}}"
 .venv/bin/flask --app wsgi db upgrade
 .venv/bin/flask --app wsgi demo-data $demo
 exec .venv/bin/gunicorn --config gunicorn.conf.py wsgi:app

@@ -203,6 +203,7 @@ def start_server(url: str, model: str, port: int, log: Path) -> subprocess.Popen
     if threads:
         command += ["--threads", threads]
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret", SCHEDULER_ENABLED="0",
+               PUBLIC_URL="http://127.0.0.1",
                INSTANCE_PATH=str(log.parent))
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30

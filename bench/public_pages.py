@@ -34,6 +34,7 @@ def seed(database: str) -> dict[str, int]:
     from webapp.models import Location, Service, Team
 
     app = create_app({"SECRET_KEY": "bench", "SCHEDULER_ENABLED": False,
+                      "PUBLIC_URL": "http://127.0.0.1",
                       "SQLALCHEMY_DATABASE_URI": database})
     with app.app_context():
         db.create_all()
@@ -175,6 +176,7 @@ def main() -> None:
     ids = seed(database)
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database, SECRET_KEY="bench", SCHEDULER_ENABLED="0",
+               PUBLIC_URL="http://127.0.0.1",
                RATELIMIT_ENABLED="0", INSTANCE_PATH=folder)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(args.workers), "-k", "gthread",

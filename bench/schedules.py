@@ -103,6 +103,7 @@ def measure(app: Any, requests: int) -> dict[str, dict[str, float]]:
 def run(label: str, days: list[date], requests: int, folder: Path) -> None:
     path = folder / f"{label}.sqlite3"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "PUBLIC_URL": "http://127.0.0.1",
                       "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False})
     with app.app_context():

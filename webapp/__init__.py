@@ -46,12 +46,14 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
 
     from werkzeug.routing import IntegerConverter
 
+    from .params import MAX_ID
+
     class BoundedInt(IntegerConverter):
         """An id in a URL beyond what the databases hold is simply not found (404, never a
         500 from an integer overflow)."""
 
         def __init__(self, map: object, *args: object, **kwargs: object) -> None:
-            kwargs.setdefault("max", 2**31 - 1)
+            kwargs.setdefault("max", MAX_ID)
             super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
     app.url_map.converters["int"] = BoundedInt

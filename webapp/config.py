@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -60,6 +61,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "TWILIO_API_URL": os.environ.get("TWILIO_API_URL", "https://api.twilio.com"),
         "SUPPORT_EMAIL": os.environ.get("SUPPORT_EMAIL", "support@example.org"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Other host names this server answers to (comma-separated), besides PUBLIC_URL's.
+        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", ""),
         # Messages are held to this daytime window, in the planner's time zone (hours).
         "SEND_WINDOW_START": _int("SEND_WINDOW_START", 8),
         "SEND_WINDOW_END": _int("SEND_WINDOW_END", 21),
@@ -70,6 +73,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
+        # A staff session unused this long ends on the server.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 240)),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Vaccin-Demo-2021!"),
     }
 
@@ -109,3 +114,25 @@ def check(config: dict[str, object], debug: bool) -> None:
                 "random value (for example: python -c 'import secrets; "
                 "print(secrets.token_hex(32))') before starting the planner."
             )
+    _check_hosts(config, debug)
+
+
+def _check_hosts(config: dict[str, object], debug: bool) -> None:
+    """Links in emails and SMS are built on PUBLIC_URL, and the planner answers only to its
+    own host names (Flask's TRUSTED_HOSTS: another Host header is refused with 400), so a
+    forged Host cannot reach a page or a link (issue 13)."""
+    public = str(config.get("PUBLIC_URL") or "").strip()
+    if public:
+        parts = urlsplit(public)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"PUBLIC_URL must be an address such as https://rdv.example.org, "
+                              f"not {public!r}.")
+        extra = [h.strip().lower() for h in str(config.get("ALLOWED_HOSTS") or "").split(",")
+                 if h.strip()]
+        if config.get("TRUSTED_HOSTS") is None:
+            config["TRUSTED_HOSTS"] = [parts.hostname.lower(), *extra]
+    elif not (debug or config.get("TESTING")):
+        raise ConfigError(
+            "PUBLIC_URL is not set. Set it to the planner's public address (for example "
+            "https://rdv.example.org): links in emails and SMS are built on it, and requests "
+            "naming another host are refused.")

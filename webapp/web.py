@@ -6,24 +6,35 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, Optional
+from typing import IO, Any, NoReturn, Optional
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import dbtx, formatting
+from .accounts import sessions
 from .accounts.permissions import active_role, can
 from .accounts.roles import ROLE_LABELS, Perm, Role
 from .extensions import db, login_manager, scheduler
 from .formatting import is_english, localized
 from .models import Organization, User, utcnow
+from .timeutil import local_today
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -73,6 +84,17 @@ def select_locale() -> str:
         return str(current_user.ui_language)
     best = request.accept_languages.best_match(["fr-CA", "fr", "en"], default="fr")
     return "en" if best == "en" else "fr_CA"
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email or SMS. It is built on PUBLIC_URL, never on the Host the
+    request named: a forged Host header cannot put its own site in a reset link (issue 13).
+    Without PUBLIC_URL (debug and tests only: `config.check` requires it elsewhere) it falls
+    back to the request's own address."""
+    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not base and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -145,13 +167,30 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.path.startswith("/admin"):
-        # Staff pages hold personal information: never kept by shared caches.
+    if request.path.startswith(("/admin", "/appointment/")):
+        # Staff pages and a patient's appointment page (name, confirmation number) hold
+        # personal information: never kept by shared caches nor the browser's history.
         headers.setdefault("Cache-Control", "no-store")
     return response
 
 
+class Refused(Forbidden):
+    """403 with a message saying why (for example a location outside the role's teams)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__()
+        self.message = message
+
+
+def refuse(message: Any) -> NoReturn:
+    """Stop the request with 403 and this message on the error page; nothing was changed."""
+    raise Refused(message)
+
+
 def _error_page(error: Exception) -> tuple[str, int]:
+    if isinstance(error, Refused):
+        title, message = ERRORS[403][0], error.message
+        return render_template("error.html", code=403, title=title, message=message), 403
     if isinstance(error, CSRFError):
         code, title = 400, _l("The form has expired")
         message = _l("For your security the form could not be accepted (it expired or was "
@@ -162,6 +201,13 @@ def _error_page(error: Exception) -> tuple[str, int]:
     if code >= 500:
         db.session.rollback()
     return render_template("error.html", code=code, title=title, message=message), code
+
+
+def _untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """A Host header that is not the planner's: no page can be built for it (its links would
+    name that host), so a plain bilingual refusal."""
+    return ("Adresse inconnue de ce serveur. / Unknown address for this server.\n", 400,
+            {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"})
 
 
 def _unexpected(error: Exception) -> Any:
@@ -240,13 +286,19 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> Optional[User]:
-        return User.load_session(session_id)
+        """The account, read again on every request: a session ends on the next click once
+        it is signed out or idle, the account deactivated or outside its access window."""
+        user = User.load_session(session_id)
+        if user is None or not user.may_sign_in_on(local_today()):
+            return None
+        return user if sessions.is_open(user, session.get(sessions.TOKEN_KEY)) else None
 
     app.context_processor(_template_context)
     app.after_request(_security_headers)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _error_page)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(Exception, _unexpected)
     formatting.register(app)
     app.jinja_env.globals.update(url_if_exists=url_if_exists, now_utc=utcnow)

@@ -25,6 +25,7 @@ DEMO_PASSWORD = "Vaccin-Demo-2021!"
 def planner_app(folder: Path, demo: bool = True) -> Flask:
     """A planner whose database and uploads live in `folder`, with the demo data or empty."""
     app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
+                      "PUBLIC_URL": "http://127.0.0.1",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'planner.sqlite3'}",
                       "UPLOAD_FOLDER": str(folder / "uploads"), "RATELIMIT_ENABLED": False})
     with app.app_context():

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, select
 
+from .. import params
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -47,21 +48,10 @@ from .errors import (
 from .request import BookingRequest
 from .seats import UPCOMING
 
-MAX_ID = 2**31 - 1  # larger "ids" from a URL would overflow PostgreSQL's integer
-
 
 def parse_id(raw: Any) -> Optional[int]:
     """An id from a form or a URL, or None if it cannot be one (tampered input)."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        value = raw
-    else:
-        text = str(raw or "").strip()
-        if not text.isascii() or not text.isdigit() or len(text) > 10:
-            return None
-        value = int(text)
-    return value if 1 <= value <= MAX_ID else None
+    return params.to_id(raw)
 
 
 _BOOKABLE = select(  # built once, run with bind values: see seats.py

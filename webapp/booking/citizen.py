@@ -14,7 +14,7 @@ from typing import Any, Optional
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, params
 from ..extensions import db
 from ..models import Appointment, Location, Service, Slot, Status, utcnow
 from .codes import normalize_coupon
@@ -34,7 +34,7 @@ def answers_from(service: Service, args: Mapping[str, Any]) -> dict[str, int]:
     chosen: dict[str, int] = {}
     for question in service.questions:
         raw = str(args.get(f"q{question.id}", "") or "")
-        answer = next((a for a in question.answers if raw.isdigit() and a.id == int(raw)), None)
+        answer = next((a for a in question.answers if a.id == params.to_id(raw)), None)
         if answer is None:
             raise MissingAnswer()
         if not answer.eligible:
@@ -105,7 +105,4 @@ def audit_public(action: str, appointment: Appointment, **details: Any) -> None:
 
 
 def day_from(raw: str) -> Optional[date]:
-    try:
-        return date.fromisoformat(raw)
-    except (TypeError, ValueError):
-        return None
+    return params.to_date(raw)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -19,6 +19,7 @@ from ..extensions import db
 from ..formatting import iso_date, localized, time_of_day
 from ..messaging.gsm import to_gsm7
 from ..models import Location, Organization, Service
+from ..web import external_url
 
 if TYPE_CHECKING:
     from .request import BookingRequest
@@ -44,11 +45,7 @@ def patient_link(token: str) -> str:
 
 def public_url(endpoint: str, **values: str) -> str:
     """An absolute address of a public page, for messages (see `patient_link`)."""
-    base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return base + path
+    return external_url(endpoint, **values)
 
 
 def address_of(location: Location) -> str:

@@ -11,6 +11,7 @@ from typing import Any, Optional
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import params
 from ..extensions import db
 from ..models import PATIENT_FIELDS, Appointment, Location, Patient, Service, Slot, Team
 from ..scheduling.blocks import teams_at
@@ -28,8 +29,7 @@ FIELD_HINTS = {
 
 
 def parse_int(raw: Any) -> Optional[int]:
-    text = str(raw or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return params.to_int(raw)
 
 
 @dataclass

@@ -128,3 +128,15 @@ class RoleAssignment(db.Model):  # type: ignore[name-defined]
         if self.starts_on and day < self.starts_on:
             return False
         return not (self.ends_on and day > self.ends_on)
+
+
+class StaffSession(db.Model):  # type: ignore[name-defined]
+    """A signed-in browser, known on the server: signing out deletes it, so a copied cookie
+    opens nothing afterwards; idle ones expire (issue 13). Only a hash of the token kept in
+    the browser's session is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

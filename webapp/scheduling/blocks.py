@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
+from .. import audit, params
 from ..extensions import db
 from ..formatting import hhmm, iso_date, localized
 from ..models import (
@@ -34,7 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..organization.associations import has_location, has_service
-from ..timeutil import planner_zone
+from ..timeutil import local_today, planner_zone
 from .slots import MINUTES_PER_DAY, length_minutes, minutes_of, slot_starts
 
 MAX_PER_SLOT = 500
@@ -176,9 +176,20 @@ def _capacity_errors(data: BlockData) -> dict[str, str]:
     return {}
 
 
+def _day_errors(data: BlockData, block: Optional[ScheduleBlock]) -> dict[str, str]:
+    """A block is placed within a few years of today (a block on 9999-12-31 would break every
+    view of its week); a block already there may keep its day."""
+    first, last = params.schedule_range(local_today())
+    if (block is None or block.day != data.day) and not first <= data.day <= last:
+        return {"day": _("Choose a date between %(first)s and %(last)s.",
+                         first=iso_date(first), last=iso_date(last))}
+    return {}
+
+
 def check_block(data: BlockData, block: Optional[ScheduleBlock] = None) -> dict[str, str]:
     """Every reason the block cannot be saved, by form field (empty when it can)."""
-    errors = _time_errors(data.start, data.end)
+    errors = _day_errors(data, block)
+    errors.update(_time_errors(data.start, data.end))
     errors.update(_team_errors(data))
     errors.update(_capacity_errors(data))
     errors.update(_service_errors(data))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from .. import params
 from ..extensions import db
 from ..models import Location, ScheduleBlock, Service, Slot, Team, block_service
 from ..timeutil import planner_zone
@@ -27,18 +28,12 @@ FIRST_ROW = 3  # grid line of the first time row: day headers, then team headers
 DEFAULT_HOURS = (8, 18)
 MAX_SQUARES = 12  # more places per slot than this show as numbers, not squares
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?(?::00)?\s*$")
 
 
 def parse_day(text: Optional[str]) -> Optional[date]:
-    """A date written YYYY-MM-DD, or None."""
-    if not text or not _DAY.match(text.strip()):
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    """A date written YYYY-MM-DD within the planner's range (params.to_date), or None."""
+    return params.to_date(text)
 
 
 def parse_clock(text: Optional[str]) -> Optional[time]:
@@ -126,20 +121,12 @@ class CalendarQuery:
         return date(self.day.year + month // 12, month % 12 + 1, 1)
 
 
-def _ints(values: list[str]) -> Optional[list[int]]:
-    try:
-        return sorted({int(v) for v in values if v != ""})
-    except ValueError:
-        return None
-
-
 def _hour(text: Optional[str], low: int, high: int) -> tuple[Optional[int], bool]:
     if text in (None, ""):
         return None, True
     assert text is not None
-    if not text.isdigit() or not low <= int(text) <= high:
-        return None, False
-    return int(text), True
+    hour = params.to_int(text, low, high)
+    return hour, hour is not None
 
 
 def parse_query(args: MultiDict[str, str], today: date) -> CalendarQuery:
@@ -155,8 +142,11 @@ def parse_query(args: MultiDict[str, str], today: date) -> CalendarQuery:
             query.day = day
     location = args.get("location", "")
     if location:
-        if location.isdigit():
-            query.location_id = int(location)
+        location_id = params.to_id(location)
+        if location_id is not None:
+            query.location_id = location_id
+        elif location.isascii() and location.isdigit():
+            query.location_id = 0  # a number no location has: not found, as in a URL
         else:
             errors["location"] = _("Choose a location from the list.")
     if args.get("view") in VIEWS:
@@ -166,7 +156,7 @@ def parse_query(args: MultiDict[str, str], today: date) -> CalendarQuery:
     if args.get("show") in SHOWS:
         query.show = args["show"]
     for name, attr in (("service", "service_ids"), ("team", "team_ids")):
-        values = _ints(args.getlist(name))
+        values = params.to_ids(args.getlist(name))
         if values is None:
             errors[name] = _("Choose from the list.")
         else:
@@ -180,7 +170,7 @@ def parse_query(args: MultiDict[str, str], today: date) -> CalendarQuery:
         errors["hours"] = _("The last visible hour must come after the first.")
         query.hour_from = query.hour_to = None
     step = args.get("step", "")
-    if step.isdigit() and int(step) in STEPS:
+    if params.to_int(step) in STEPS:
         query.step = int(step)
     elif step:
         errors["step"] = _("Choose 5, 10, 15 or 30 minutes.")

@@ -5,17 +5,16 @@ from typing import Optional
 
 from flask import abort
 
+from ... import params
 from ...accounts.permissions import may_see_location, require_scope
 from ...extensions import db
 from ...models import Appointment, Location
-
-MAX_ID = 2**31  # beyond any id; a bigger number would overflow the database's integer
 
 
 def appointment_or_403(appointment_id: int) -> Appointment:
     """An appointment the active role may see: 404 when unknown (or a hold), 403 for
     another location or another team."""
-    appointment = db.session.get(Appointment, appointment_id) if appointment_id < MAX_ID else None
+    appointment = db.session.get(Appointment, appointment_id) if params.to_id(appointment_id) else None
     if appointment is None or appointment.status in ("held", "expired"):
         abort(404)
     require_scope(appointment.location_id, appointment.team_id)
@@ -28,8 +27,8 @@ def location_from(raw: Optional[str], default: Optional[Location]) -> Location:
         if default is None:
             abort(404)
         return default
-    ok = raw.isascii() and raw.isdigit() and int(raw) < MAX_ID
-    location = db.session.get(Location, int(raw)) if ok else None
+    location_id = params.to_id(raw)
+    location = db.session.get(Location, location_id) if location_id is not None else None
     if location is None:
         abort(404)
     if not may_see_location(location.id):

@@ -44,7 +44,7 @@ def detail(appointment_id: int) -> Response:
                                         coupon=appointment.coupon)),
         messages=messages_for(appointment), can_book=can(Perm.APPOINTMENTS_BOOK),
         saved=request.args.get("saved") == "1")
-    audit.record_access("appointment_detail", appointment)
+    audit.record_access("appointment", appointment, patient=appointment.patient_id)
     db.session.commit()
     return response
 
@@ -94,6 +94,8 @@ def edit(appointment_id: int) -> Response:
     """Change the details; an upcoming appointment may also move (service, place, time)."""
     appointment = appointment_or_403(appointment_id)
     values = dict(patient_values(appointment.patient), comment=appointment.comment or "")
+    audit.record_access("appointment", appointment, patient=appointment.patient_id)
+    db.session.commit()
     return render_edit(appointment, values, {})
 
 

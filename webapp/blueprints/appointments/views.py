@@ -43,7 +43,8 @@ def index() -> Response:
                                "can_book": can(Perm.APPOINTMENTS_BOOK)}
     if locations:
         query = parse_query(request.args, local_today())
-        location = location_from(str(query.location_id or ""), locations[0])
+        location = location_from("" if query.location_id is None else str(query.location_id),
+                                 locations[0])
         query.location_id = location.id
         sc = build_slots(query, location, local_today(), team_scope(), utcnow())
         context.update(sc=sc, cal=sc.cal, services=services_at(sc.cal.location_teams))

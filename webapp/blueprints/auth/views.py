@@ -1,18 +1,19 @@
 """Staff sign-in, sign-out and password reset (ACC-1, ACC-2, ACC-6)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ... import messaging
+from ...accounts import sessions
 from ...accounts import signin as accounts
 from ...accounts.passwords import rule_labels
 from ...extensions import db, limiter
 from ...models import User
-from ...web import safe_next
+from ...web import external_url, safe_next
 from . import bp
 from .forms import ForgotForm, LoginForm, NewPasswordForm
 
@@ -32,6 +33,7 @@ def login() -> str | Response:
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
             login_user(user)
+            session[sessions.TOKEN_KEY] = sessions.open_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("account.home")))
         flash(_("Email or password is incorrect, or this account cannot sign in at the "
                 "moment. After several failed attempts, sign-in is paused for a few minutes."),
@@ -42,6 +44,7 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     """Sign out."""
+    sessions.close_session(session.pop(sessions.TOKEN_KEY, None))
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -63,7 +66,7 @@ def forgot() -> str | Response:
 
 
 def _send_reset_link(user: User) -> None:
-    link = url_for("auth.reset", token=accounts.reset_token(user), _external=True)
+    link = external_url("auth.reset", token=accounts.reset_token(user))
     with force_locale(user.language):
         subject = _("Choose a new password")
         body = render_template("email/password_reset.txt", user=user, link=link)

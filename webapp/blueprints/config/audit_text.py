@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
-from ...accounts.roles import ROLE_LABELS, Role
+from ...accounts.permissions import can
+from ...accounts.roles import ROLE_LABELS, Perm, Role
 from ...extensions import db
 from ...formatting import localized
 from ...messaging import timing as send_timing
@@ -36,6 +37,7 @@ from .public_page_forms import PublicPageForm
 from .service_forms import PATIENT_FIELD_LABELS, RULE_LABELS, QuestionForm, ServiceForm
 
 ACTIONS = {
+    "access.appointment": _l("Viewed a patient's appointment"),
     "account.sign_in": _l("Signed in"),
     "account.locked": _l("Sign-in paused after failed attempts"),
     "account.password_changed": _l("Password changed"),
@@ -101,6 +103,9 @@ FIELDS: dict[str, Any] = {
 }
 # Stored file names are random: the log names the file by attachment_name instead.
 HIDDEN = frozenset({"attachment_path", "logo_path", "role_id"})
+# A confirmation number is half of the public cancel credential: only a role that sees
+# appointments reads it in the log (issue 13).
+PATIENT_KEYS = frozenset({"coupon", "token"})
 
 
 def _label(field: str) -> str:
@@ -152,18 +157,19 @@ def _change(field: str, pair: list[Any]) -> list[str]:
 def detail_lines(details: dict[str, Any]) -> list[str]:
     """One readable line per change: 'Field: before → after'."""
     lines = []
+    hidden = HIDDEN if can(Perm.APPOINTMENTS_VIEW) else HIDDEN | PATIENT_KEYS
     for key, value in details.items():
-        if key in HIDDEN:
+        if key in hidden:
             continue
         if key == "changes" and isinstance(value, dict):
             for field, pair in value.items():
-                if field not in HIDDEN and isinstance(pair, list) and len(pair) == 2:
+                if field not in hidden and isinstance(pair, list) and len(pair) == 2:
                     lines += _change(field, pair)
         # `values`: older entries' word for `after`, kept readable.
         elif key in {"after", "before", "values"} and isinstance(value, dict):
             arrow = "✕ " if key == "before" else "→ "
             lines += [_("%(field)s: %(value)s", field=_label(f), value=arrow + _value(f, v))
-                      for f, v in value.items() if f not in HIDDEN]
+                      for f, v in value.items() if f not in hidden]
         else:
             lines.append(_("%(field)s: %(value)s", field=_label(key), value=_value(key, value)))
     return lines

@@ -16,6 +16,7 @@ from ...accounts.roles import Perm
 from ...extensions import db
 from ...models import Team, User
 from ...organization import staff
+from ...web import external_url
 from . import bp
 from .inplace import InPlace, save_form, switch
 from .staff_forms import NewStaffForm, StaffForm
@@ -106,7 +107,7 @@ def account_active(user_id: int) -> Response:
 def account_reset_link(user_id: int) -> Response:
     """Email the account a link to choose a new password itself."""
     user = db.get_or_404(User, user_id)
-    link = url_for("auth.reset", token=accounts.reset_token(user), _external=True)
+    link = external_url("auth.reset", token=accounts.reset_token(user))
     try:
         staff.send_reset_link(user, link, current_user.full_name)
     except staff.StaffError as error:

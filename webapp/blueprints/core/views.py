@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import redirect, request, url_for
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from ... import health
 from ...extensions import db
 from ...web import remember_language, safe_next
 from . import bp
@@ -12,12 +12,10 @@ from . import bp
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    """200 when the database answers, 503 when it does not."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:
-        db.session.rollback()
-        return {"status": "unavailable"}, 503
+    """200 when the database accepts a write and the disk has room; 503 with the reason."""
+    problem = health.problem()
+    if problem:
+        return {"status": "unavailable", "reason": problem}, 503
     return {"status": "ok"}, 200
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import abort, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...accounts.permissions import location_scope, may_see_location, require_scope
+from ... import params
+from ...accounts.permissions import location_scope, may_see_location, require_scope, team_scope
 from ...extensions import db
+from ...formatting import localized
 from ...models import Location, ScheduleBlock
+from ...scheduling.blocks import teams_at
+from ...web import refuse
 
 
 def visible_locations() -> list[Location]:
@@ -38,9 +43,10 @@ def requested_location() -> Optional[Location]:
     raw = request.values.get("location", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    location_id = params.to_id(raw)
+    if location_id is None:
         abort(404)
-    return location_or_403(int(raw))
+    return location_or_403(location_id)
 
 
 def block_or_403(block_id: int) -> ScheduleBlock:
@@ -50,3 +56,16 @@ def block_or_403(block_id: int) -> ScheduleBlock:
         abort(404)
     require_scope(block.location_id, block.team_id)
     return block
+
+
+def team_in_scope(location: Location, team_id: Optional[int] = None) -> None:
+    """A role limited to its teams may only act where one of them works, and only for them:
+    403 with a message otherwise (never a silent no-op)."""
+    scope = team_scope()
+    if scope is None:
+        return
+    if team_id is not None and team_id not in scope:
+        refuse(_("You may only manage the time blocks of your own teams."))
+    if not teams_at(location, scope):
+        refuse(_("None of your teams works at %(location)s: its schedule is managed by "
+                 "another team.", location=localized(location, "name")))

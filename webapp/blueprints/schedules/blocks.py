@@ -25,7 +25,7 @@ from ...scheduling.blocks import (
     update_block,
 )
 from . import bp
-from .access import block_or_403, requested_location
+from .access import block_or_403, requested_location, team_in_scope
 from .editing import block_data, calculate, prefill_from, prefill_new, setup_choices
 from .forms import BlockForm, DeleteForm
 
@@ -57,6 +57,7 @@ def new_block() -> Response:
         flash(_("Choose a location, then create its time blocks."), "info")
         return redirect(url_for(".index"))
     form = BlockForm() if request.method == "POST" else BlockForm(formdata=None)
+    team_in_scope(location, form.team.data if request.method == "POST" else None)
     if request.method == "GET":
         prefill_new(form, location, request.args)
     if form.validate_on_submit() and not request.form.get("refresh"):
@@ -79,6 +80,7 @@ def edit_block(block_id: int) -> Response:
     """Edit every field of a block (double click on it, or its edit button)."""
     block = block_or_403(block_id)
     form = BlockForm() if request.method == "POST" else BlockForm(formdata=None)
+    team_in_scope(block.location, form.team.data if request.method == "POST" else None)
     if request.method == "GET":
         prefill_from(form, block)
     error = None

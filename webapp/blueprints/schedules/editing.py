@@ -8,11 +8,18 @@ from typing import Any, Optional
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ... import params
 from ...accounts.permissions import team_scope
 from ...extensions import db
 from ...formatting import hhmm, localized
 from ...models import Location, ScheduleBlock, Service, Team
-from ...scheduling.blocks import BlockData, BlockInvalid, eligible_services, teams_at
+from ...scheduling.blocks import (
+    MAX_PER_SLOT,
+    BlockData,
+    BlockInvalid,
+    eligible_services,
+    teams_at,
+)
 from ...scheduling.calendar import parse_clock, parse_day
 from ...scheduling.slots import (
     capacity,
@@ -62,7 +69,7 @@ def prefill_new(form: BlockForm, location: Location, args: Any) -> None:
     end = parse_clock(args.get("end")) or clock(min(minutes_of(start) + 60, 23 * 60 + 59))
     teams = teams_at(location, team_scope())
     wanted = args.get("team", "")
-    team = next((t for t in teams if wanted.isdigit() and t.id == int(wanted)),
+    team = next((t for t in teams if t.id == params.to_id(wanted)),
                 teams[0] if teams else None)
     form.day.data, form.start.data, form.end.data = day.isoformat(), hhmm(start), hhmm(end)
     form.team.data = team.id if team else None
@@ -98,7 +105,7 @@ def block_data(form: BlockForm, location: Location) -> BlockData:
                        parse_clock(form.end.data))
     assert day is not None and start is not None and end is not None
     return BlockData(location=location, team=team, day=day, start=start, end=end,
-                     services=services, per_slot=int(form.per_slot.data or 0),
+                     services=services, per_slot=params.to_int(form.per_slot.data, -params.MAX_ID) or 0,
                      online_open=bool(form.online_open.data), allowed_team_ids=team_scope())
 
 
@@ -128,9 +135,10 @@ def calculate(form: BlockForm) -> Calc:
     if len(durations) != 1:
         return Calc(problem=_("Choose the services to know the duration of an appointment.")
                     if not durations else _("The services chosen have different durations."))
-    if not per_slot_text.isdigit() or int(per_slot_text) < 1:
+    per_slot = params.to_int(per_slot_text, 1, MAX_PER_SLOT)
+    if per_slot is None:
         return Calc(problem=_("Enter at least one appointment per slot."))
-    duration, per_slot = durations.pop(), int(per_slot_text)
+    duration = durations.pop()
     calc = Calc(total=capacity(start, end, duration, per_slot),
                 slots=slot_count(start, end, duration), per_slot=per_slot, duration=duration,
                 unusable=unusable_minutes(start, end, duration))

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, ValidationError
 
+from ... import params
 from ...scheduling.calendar import parse_clock, parse_day
 
 
@@ -24,8 +25,7 @@ def int_or_none(value: Any) -> Optional[int]:
     """Coerce a choice to an id; a value that is not a number becomes None (refused later)."""
     if value is None or isinstance(value, int):
         return value
-    text = str(value).strip()
-    return int(text) if text.isdigit() else None
+    return params.to_int(value)
 
 
 class BlockForm(FlaskForm):
@@ -54,11 +54,11 @@ class BlockForm(FlaskForm):
 
     def validate_per_slot(self, field: StringField) -> None:
         text = (field.data or "").strip()
-        if not text.lstrip("-").isdigit():
+        if params.to_int(text, -params.MAX_ID) is None:
             raise ValidationError(_l("Enter a whole number of appointments, e.g. 1."))
 
     def validate_version(self, field: HiddenField) -> None:
-        if field.data and not str(field.data).isdigit():
+        if field.data and params.to_int(field.data) is None:
             raise ValidationError(_l("Reload the page and try again."))
 
 
@@ -73,6 +73,8 @@ class DeleteForm(FlaskForm):
     reason = TextAreaField(_l("Reason given for the cancellation"),
                            validators=[Length(max=500)])
     submit = SubmitField(_l("Confirm"))
+
+    validate_version = BlockForm.validate_version
 
 
 class CloneForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ... import params
 from ...accounts.permissions import can, requires, team_scope
 from ...accounts.roles import Perm
 from ...extensions import db
@@ -16,7 +17,7 @@ from ...scheduling.blocks import set_block_open, set_day_open
 from ...scheduling.calendar import Calendar, build, parse_day, parse_query, services_at
 from ...timeutil import local_today
 from . import blocks, bp, cloning  # noqa: F401  (their views join the blueprint)
-from .access import block_or_403, location_or_403, visible_locations
+from .access import block_or_403, location_or_403, team_in_scope, visible_locations
 
 __all__ = ["bp"]
 
@@ -32,7 +33,7 @@ def calendar_for(args: Any, locations: list[Location]) -> Calendar | None:
     query = parse_query(args, local_today())
     if not locations:
         return None
-    location = location_or_403(query.location_id) if query.location_id else locations[0]
+    location = location_or_403(query.location_id) if query.location_id is not None else locations[0]
     query.location_id = location.id
     return build(query, location, local_today(), team_scope())
 
@@ -82,10 +83,11 @@ def day_padlock() -> Response:
     """Open or lock every block of a day (those of the role's teams)."""
     day = parse_day(request.form.get("day"))
     wanted = request.form.get("open")
-    raw_location = request.form.get("location", "")
-    if day is None or wanted not in {"0", "1"} or not raw_location.isdigit():
+    location_id = params.to_id(request.form.get("location"))
+    if day is None or wanted not in {"0", "1"} or location_id is None:
         abort(400)
-    location = location_or_403(int(raw_location))
+    location = location_or_403(location_id)
+    team_in_scope(location)
     set_day_open(location, day, wanted == "1", team_scope(), current_user.id)
     db.session.commit()
     if not is_htmx():
