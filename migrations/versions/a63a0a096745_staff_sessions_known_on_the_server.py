@@ -1,7 +1,7 @@
 """staff sessions known on the server
 
 Revision ID: a63a0a096745
-Revises: a3eb518c5875
+Revises: 8a5c6b1c4fcb
 Create Date: 2026-12-03 14:26:57.571361
 
 """
@@ -13,7 +13,7 @@ import webapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'a63a0a096745'
-down_revision = 'a3eb518c5875'
+down_revision = '8a5c6b1c4fcb'
 branch_labels = None
 depends_on = None
 
