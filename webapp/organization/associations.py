@@ -82,8 +82,9 @@ def _offered_statement() -> Any:
             exists().where(team_service.c.team_id == Team.id,
                            team_service.c.service_id == Service.id)))
     return (select(Location, Service)
-            .where(Location.id == bindparam("p_location"), Service.id == bindparam("p_service"),
-                   Location.active.is_(True), Service.active.is_(True), served)
+            .join(Service, Service.id == bindparam("p_service"))  # one row of each, by key
+            .where(Location.id == bindparam("p_location"), Location.active.is_(True),
+                   Service.active.is_(True), served)
             .options(selectinload(Service.questions).selectinload(EligibilityQuestion.answers)))
 
 

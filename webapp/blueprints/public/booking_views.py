@@ -120,7 +120,7 @@ def _release_previous_hold() -> None:
 
 def _held(token: str) -> Appointment:
     try:
-        appointment = booking.get_appointment(token)
+        appointment = booking.get_appointment(token, with_place=True)
     except booking.NotFound:
         abort(404)
     return appointment
