@@ -195,12 +195,13 @@ def run_sql_admin(base: str, sql: str) -> None:
 
 # -- gunicorn --------------------------------------------------------------------------------
 
-def start_server(url: str, model: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, model: str, port: int, log: Path,
+                 app: str = "bench.rush_app:app") -> subprocess.Popen[bytes]:
     kind, _, shape = model.partition(":")
     workers, _, threads = shape.partition("x")
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", workers,
                "--worker-class", kind, "--error-logfile", str(log), "--log-level", "warning",
-               "--backlog", "2048", "bench.rush_app:app"]
+               "--backlog", "2048", app]
     if threads:
         command += ["--threads", threads]
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret", SCHEDULER_ENABLED="0",

@@ -29,8 +29,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,13 +41,13 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.booking_rush import (  # noqa: E402
-    BIN,
-    ROOT,
     Cpu,
     percentile,
     prepare_database,
     private_postgres,
     run_sql_admin,
+    start_server,
+    stop_server,
 )
 
 PLACES = 12  # per slot: 40 x 12 = 480 places, so that phones race for the first times
@@ -231,34 +229,6 @@ async def hammer(port: int, clients: int, path: str, total: int) -> dict[int, in
 
 # -- the server and the database ------------------------------------------------------------
 
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-               "--worker-class", "gthread", "--threads", "4", "--error-logfile", str(log),
-               "--log-level", "warning", "--backlog", "2048", "bench.journey_app:app"]
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret", SCHEDULER_ENABLED="0",
-               INSTANCE_PATH=str(log.parent), TRUSTED_PROXIES="1")
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if asyncio.run(http(port, "GET", "/healthz")).status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"gunicorn did not start; see {log}")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def open_rush_day(url: str) -> tuple[str, int]:
     """The database of booking_rush.py, with tomorrow's slots cut to PLACES places; the path
     of tomorrow's times page and the service id."""
@@ -307,7 +277,7 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float) -> N
     times_path, service_id = open_rush_day(url)
     workdir = Path(tempfile.mkdtemp(prefix="journey-"))
     log = workdir / "gunicorn.log"
-    server = start_server(url, port, log)
+    server = start_server(url, "gthread:2x4", port, log, app="bench.journey_app:app")
     try:
         asyncio.run(hammer(port, 4, times_path, 20))  # warm both workers
         t0 = Cpu.now(server, url)
