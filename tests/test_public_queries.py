@@ -67,3 +67,19 @@ def test_details_page_queries(client, setup, teams):  # noqa: F811
         response = client.get(path)
     assert response.status_code == 200 and "réservée encore" in response.get_data(as_text=True)
     assert len(seen) == DETAILS_PAGE, "\n".join(seen)
+
+
+def test_the_one_query_check_keeps_the_association_rule(client, setup):  # noqa: F811
+    """A location no team serves for this service, or a service no team gives there: 404,
+    as the full public search decided before the check became one query."""
+    s = setup
+    elsewhere = make_location("Sans équipe")
+    other = make_service("Autre service")
+    make_team("Autre équipe", locations=[elsewhere], services=[other])
+    db.session.commit()
+    answers = _q(s, s["yes"])
+    for location, service in ((elsewhere, s["service"]), (s["location"], other)):
+        url = f"/book/{location.id}/{service.id}/{DAY.isoformat()}"
+        assert client.get(url, query_string=answers).status_code == 404
+        assert client.get(f"/location/{location.id}/{service.id}").status_code == 404
+    assert client.get(f"/location/{elsewhere.id}/{other.id}").status_code == 200

@@ -77,10 +77,10 @@ def _offered_statement() -> Any:
         Team.active.is_(True),
         or_(Team.all_locations.is_(True),
             exists().where(team_location.c.team_id == Team.id,
-                           team_location.c.location_id == Location.id)),
+                           team_location.c.location_id == bindparam("p_location"))),
         or_(Team.all_services.is_(True),
             exists().where(team_service.c.team_id == Team.id,
-                           team_service.c.service_id == Service.id)))
+                           team_service.c.service_id == bindparam("p_service"))))
     return (select(Location, Service)
             .join(Service, Service.id == bindparam("p_service"))  # one row of each, by key
             .where(Location.id == bindparam("p_location"), Location.active.is_(True),
