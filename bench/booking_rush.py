@@ -8,7 +8,8 @@ migrations) with one location, one service, one team, 20 past days already booke
 (20,000 appointments, analysed) and one block tomorrow of 40 slots x 50 places. gunicorn
 serves `bench/rush_app.py` on loopback: the real application plus a benchmark-only
 `POST /bench/book` that calls the real engine (`booking.book`, online, consent, email
-confirmation queued), since the product's booking pages do not exist yet. An asyncio
+confirmation queued): the engine alone, kept apart from the citizen's real pages, which
+bench/journey_rush.py measures. An asyncio
 client measures `/healthz` first, then fires bookings from many concurrent clients (a
 new connection per request, as many phones would) until the day is full, and beyond.
 Prints figures; asserts nothing about speed.
@@ -194,12 +195,13 @@ def run_sql_admin(base: str, sql: str) -> None:
 
 # -- gunicorn --------------------------------------------------------------------------------
 
-def start_server(url: str, model: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, model: str, port: int, log: Path,
+                 app: str = "bench.rush_app:app") -> subprocess.Popen[bytes]:
     kind, _, shape = model.partition(":")
     workers, _, threads = shape.partition("x")
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", workers,
                "--worker-class", kind, "--error-logfile", str(log), "--log-level", "warning",
-               "--backlog", "2048", "bench.rush_app:app"]
+               "--backlog", "2048", app]
     if threads:
         command += ["--threads", threads]
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret", SCHEDULER_ENABLED="0",
@@ -431,7 +433,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5200)
     args = parser.parse_args()
     print("NOTE: POST /bench/book is a benchmark-only wrapper (bench/rush_app.py) calling the "
-          "real booking engine; the product's booking pages are not built yet.")
+          "booking engine alone; bench/journey_rush.py measures the citizen's real pages.")
     print(f"{SLOTS * PER_SLOT} places ({SLOTS} slots x {PER_SLOT}), {args.clients} concurrent "
           f"clients, then {BEYOND} requests beyond full. CPUs: {os.cpu_count()}.\n")
     results = []

@@ -1,7 +1,7 @@
 """BENCHMARK ONLY, not part of the product: the planner plus one booking endpoint.
 
-The staff and public booking pages are built elsewhere; until they exist, this wrapper
-adds `POST /bench/book` (no CSRF: loopback benchmark only) to the real application. It
+It measures the booking engine alone (bench/journey_rush.py measures the citizen's real
+pages); this wrapper adds `POST /bench/book` (no CSRF: loopback benchmark only) to the real application. It
 calls the real engine, `webapp.booking.book`, exactly as a view would: parse the form,
 book, answer. Everything else (`/healthz`, middleware, headers, sessions) is the product.
 

@@ -11,11 +11,12 @@ Instants (aware datetimes) are written in the planner's time zone.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any, Optional
 
 import phonenumbers
-from babel.dates import format_date, format_skeleton
-from babel.dates import format_time as babel_time
+from babel import Locale
+from babel.dates import DateTimePattern, match_skeleton, parse_pattern
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import get_locale
@@ -36,6 +37,26 @@ DATE_FORMS = {
     "day_month_year": "yMMMd",  # 15 févr. 2021 / Feb 15, 2021
     "month": "yMMMM",          # février 2021 / February 2021
 }
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[lang])
+
+
+@cache
+def _pattern(form: str, lang: str) -> DateTimePattern:
+    """Each pattern parsed once per language: parsing (and, for a skeleton, matching it to
+    the locale's formats) costs far more than applying it, and a page applies it many
+    times (the day's times of the opening rush)."""
+    if form == "time_of_day":
+        return parse_pattern(TIME_OF_DAY[lang])
+    locale, wanted = _locale(lang), DATE_FORMS[form]
+    if wanted == "full":
+        return parse_pattern(locale.date_formats["full"])
+    skeletons = locale.datetime_skeletons
+    skeleton = wanted if wanted in skeletons else match_skeleton(wanted, skeletons) or wanted
+    return parse_pattern(skeletons[skeleton])
 
 
 def language(lang: Optional[str] = None) -> str:
@@ -76,7 +97,7 @@ def _day(value: datetime | date) -> date:
 def time_of_day(value: datetime | time, lang: Optional[str] = None) -> str:
     """9 h 30 in French, 9:30 a.m. in English: a time in sentences, messages, public pages."""
     lang = language(lang)
-    return babel_time(_wall(value), TIME_OF_DAY[lang], locale=BABEL_LOCALES[lang])
+    return str(_pattern("time_of_day", lang).apply(_wall(value), _locale(lang)))
 
 
 def hhmm(value: datetime | time | int) -> str:
@@ -96,16 +117,13 @@ def iso_date(value: datetime | date) -> str:
 def date_text(value: datetime | date, form: str = "long", lang: Optional[str] = None) -> str:
     """A day in words, in one of the `DATE_FORMS`: "long" is lundi 15 février 2021."""
     lang = language(lang)
-    day, pattern = _day(value), DATE_FORMS[form]
-    if pattern == "full":
-        return format_date(day, pattern, locale=BABEL_LOCALES[lang])
-    return format_skeleton(pattern, day, locale=BABEL_LOCALES[lang])
+    return str(_pattern(form, lang).apply(_day(value), _locale(lang)))
 
 
 def decimal(value: float, places: Optional[int] = None, lang: Optional[str] = None) -> str:
     """12,5 in French, 12.5 in English; `places` fixes the digits after the decimal mark."""
     pattern = None if places is None else "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[language(lang)])
+    return format_decimal(value, format=pattern, locale=_locale(language(lang)))
 
 
 def percent(value: float, places: int = 0, lang: Optional[str] = None) -> str:

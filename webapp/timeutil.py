@@ -13,10 +13,9 @@ def planner_zone() -> ZoneInfo:
     """The planner's time zone (Organization.timezone), cached for the request."""
     if has_app_context():
         if "planner_zone" not in g:
-            from .extensions import db
-            from .models import Organization
+            from .organization import current
 
-            org = db.session.get(Organization, 1)
+            org = current()
             g.planner_zone = ZoneInfo(org.timezone if org else DEFAULT_TZ)
         return g.planner_zone  # type: ignore[no-any-return]
     return ZoneInfo(DEFAULT_TZ)

@@ -34,6 +34,7 @@ from .accounts.roles import ROLE_LABELS, Perm, Role
 from .extensions import db, login_manager, scheduler
 from .formatting import is_english, localized
 from .models import Organization, User, utcnow
+from .organization import current as current_organization
 from .timeutil import local_today
 
 CSP = (
@@ -117,7 +118,7 @@ def remember_language(response: Any, lang: str) -> Any:
 def organization() -> Optional[Organization]:
     if "organization" not in g:
         try:
-            g.organization = db.session.get(Organization, 1)
+            g.organization = current_organization()
         except Exception:  # the error pages must render even when the database is down
             db.session.rollback()
             g.organization = None

@@ -18,7 +18,6 @@ from ..extensions import db
 from ..models import (
     EligibilityAnswer,
     Location,
-    Organization,
     Service,
     Slot,
     Team,
@@ -28,6 +27,7 @@ from ..models import (
     team_service,
     utcnow,
 )
+from ..organization import current as current_organization
 from ..timeutil import planner_zone
 
 STAFF_LOOKBACK = timedelta(hours=12)  # bounds the index range; no slot lasts longer
@@ -43,7 +43,7 @@ def horizon_end(service: Service, now: datetime) -> date:
 
 
 def online_open() -> bool:
-    org = db.session.get(Organization, 1)
+    org = current_organization()
     return bool(org and org.online_booking_open)
 
 
@@ -126,11 +126,11 @@ def _params(service: Service, *, online: bool, now: Optional[datetime],
     return params
 
 
-def teams_serving(answers: Optional[Mapping[Any, Any]]) -> Optional[set[int]]:
-    """The teams that serve these eligibility answers ({question id: answer id}), or None
-    for no restriction. A team that lists no answer of a question serves all of them (CFG-2)."""
+def teams_refused(answers: Optional[Mapping[Any, Any]]) -> set[int]:
+    """The teams that do not serve these eligibility answers ({question id: answer id}).
+    A team that lists no answer of a question serves all of them (CFG-2)."""
     if not answers:
-        return None
+        return set()
     chosen = {int(q): int(a) for q, a in answers.items()}
     listed = db.session.execute(
         select(team_answer.c.team_id, EligibilityAnswer.question_id, team_answer.c.answer_id)
@@ -139,14 +139,13 @@ def teams_serving(answers: Optional[Mapping[Any, Any]]) -> Optional[set[int]]:
     lists: dict[tuple[int, int], set[int]] = {}
     for team, question, answer in listed:
         lists.setdefault((team, question), set()).add(answer)
-    refused = {team for (team, question), answers_ in lists.items()
-               if chosen[question] not in answers_}
-    return set(db.session.scalars(select(Team.id))) - refused
+    return {team for (team, question), answers_ in lists.items()
+            if chosen[question] not in answers_}
 
 
 def _restricted(query: Any, answers: Optional[Mapping[Any, Any]]) -> Any:
-    teams = teams_serving(answers)
-    return query if teams is None else query.where(Slot.team_id.in_(teams))
+    refused = teams_refused(answers)
+    return query.where(Slot.team_id.not_in(refused)) if refused else query
 
 
 def find_availability(service: Service, location: Optional[Location] = None,

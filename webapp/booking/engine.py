@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
@@ -77,11 +78,17 @@ def get_service(raw_id: Any, *, online: bool) -> Service:
     return service
 
 
-def get_appointment(token: str) -> Appointment:
-    """The appointment a patient's link names (its random token)."""
+_WITH_PLACE = (joinedload(Appointment.slot), joinedload(Appointment.service),
+               joinedload(Appointment.location))
+
+
+def get_appointment(token: str, *, with_place: bool = False) -> Appointment:
+    """The appointment a patient's link names (its random token); `with_place` reads its
+    slot, service and location in the same query (the citizen's pages show them)."""
     if not TOKEN.match(str(token or "")):
         raise NotFound()
-    appointment = db.session.scalar(select(Appointment).where(Appointment.token == token))
+    query = select(Appointment).where(Appointment.token == token)
+    appointment = db.session.scalar(query.options(*_WITH_PLACE) if with_place else query)
     if appointment is None:
         raise NotFound()
     return appointment

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from flask import g, has_app_context
+
 from ..extensions import db
 from ..messaging.timing import KINDS as COMMUNICATION_KINDS
 from ..models import CommunicationSetting, Organization
@@ -25,6 +27,19 @@ class Refused(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def current() -> Optional[Organization]:
+    """The planner's record, read once per request: the session keeps objects by weak
+    reference, so without this each `db.session.get` of a page (time zone, online switch,
+    layout) would read it again."""
+    if not has_app_context():
+        return db.session.get(Organization, 1)
+    org: Optional[Organization] = g.get("_organization")
+    if org is None or org not in db.session:
+        org = db.session.get(Organization, 1)
+        g._organization = org
+    return org
 
 
 def ensure_organization() -> Organization:

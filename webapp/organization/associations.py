@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import EligibilityAnswer, Location, Service, Team
+from ..models import (
+    EligibilityAnswer,
+    EligibilityQuestion,
+    Location,
+    Service,
+    Team,
+    team_location,
+    team_service,
+)
 from . import Refused
 
 MIN_TEAMS_PER_LOCATION = 2  # guide §2.3: one for the 1st dose, one for the 2nd
@@ -58,6 +68,33 @@ def team_serves(team: Team, location: Location, service: Service,
     return (team.active and location.active and service.active
             and has_location(team, location) and has_service(team, service)
             and serves_answers(team, service, answers))
+
+
+@cache
+def _offered_statement() -> Any:
+    """`team_serves` (without answers) as SQL, for one location and one service; built once."""
+    served = exists().where(
+        Team.active.is_(True),
+        or_(Team.all_locations.is_(True),
+            exists().where(team_location.c.team_id == Team.id,
+                           team_location.c.location_id == bindparam("p_location"))),
+        or_(Team.all_services.is_(True),
+            exists().where(team_service.c.team_id == Team.id,
+                           team_service.c.service_id == bindparam("p_service"))))
+    return (select(Location, Service)
+            .join(Service, Service.id == bindparam("p_service"))  # one row of each, by key
+            .where(Location.id == bindparam("p_location"), Location.active.is_(True),
+                   Service.active.is_(True), served)
+            .options(selectinload(Service.questions).selectinload(EligibilityQuestion.answers)))
+
+
+def offered_at(location_id: int, service_id: int) -> Optional[tuple[Location, Service]]:
+    """The location and the service when an active team gives that service there (the rule
+    of `team_serves`), with the service's questions and answers loaded; else None. One
+    query on primary keys, where listing `locations_offering` would read every team's."""
+    row = db.session.execute(_offered_statement(),
+                             {"p_location": location_id, "p_service": service_id}).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def active_teams() -> list[Team]:

@@ -17,7 +17,7 @@ CANCEL_LOOKUP_LIMIT = "10 per minute"
 
 def _appointment(token: str) -> Appointment:
     try:
-        appointment = booking.get_appointment(token)
+        appointment = booking.get_appointment(token, with_place=True)
     except booking.NotFound:
         abort(404)
     if appointment.status not in (Status.BOOKED.value, Status.CONFIRMED.value,

@@ -16,9 +16,9 @@ from ...booking.citizen import (
     day_from,
     one_per_time,
 )
-from ...booking.search import locations_offering
 from ...extensions import db, limiter
 from ...models import Appointment, Location, Service, Slot, Status
+from ...organization import associations
 from . import bp
 from .details import details_context, submit_details
 
@@ -26,11 +26,10 @@ PUBLIC_POST_LIMIT = "30 per minute"
 
 
 def _place(location_id: int, service_id: int) -> tuple[Location, Service]:
-    service = db.get_or_404(Service, service_id)
-    place = db.get_or_404(Location, location_id)
-    if not (service.active and place.active) or place not in locations_offering(service):
+    found = associations.offered_at(location_id, service_id)
+    if found is None:
         abort(404)
-    return place, service
+    return found
 
 
 def _language() -> str:
@@ -121,7 +120,7 @@ def _release_previous_hold() -> None:
 
 def _held(token: str) -> Appointment:
     try:
-        appointment = booking.get_appointment(token)
+        appointment = booking.get_appointment(token, with_place=True)
     except booking.NotFound:
         abort(404)
     return appointment

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from ...booking.search import (
     SearchError,
-    locations_offering,
     locations_with_open_availability,
     nearest,
     parse_area,
@@ -14,7 +13,8 @@ from ...booking.search import (
 )
 from ...extensions import db
 from ...formatting import localized
-from ...models import Location, Service
+from ...models import Service
+from ...organization import associations
 from . import bp
 from .forms import FindForm
 
@@ -56,10 +56,10 @@ def find() -> tuple[str, int] | str:
 @bp.get("/location/<int:location_id>/<int:service_id>")
 def location(location_id: int, service_id: int) -> str:
     """A location's page for one service: pop-up, welcome and location messages (PUB-2)."""
-    service = db.get_or_404(Service, service_id)
-    place = db.get_or_404(Location, location_id)
-    if not (service.active and place.active) or place not in locations_offering(service):
+    found = associations.offered_at(location_id, service_id)
+    if found is None:
         abort(404)
+    place, service = found
     available = place.id in locations_with_open_availability(service)
     return render_template("public/location.html", service=service, location=place,
                            available=available)

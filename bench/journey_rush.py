@@ -1,0 +1,361 @@
+"""The opening rush through the real public pages: many phones book the same day at once.
+
+    .venv/bin/python bench/journey_rush.py                       # SQLite, then PostgreSQL
+    .venv/bin/python bench/journey_rush.py --db sqlite --phones 16
+
+Same database as bench/booking_rush.py (the real migrations, 20 past days fully booked,
+20,000 appointments), with tomorrow opened as 40 slots of PLACES places. gunicorn (2
+workers x 4 threads) serves bench/journey_app.py: the product unchanged, behind one trusted
+proxy. Each journey is one citizen on one phone with its own address (X-Forwarded-For) and
+its own cookies, through the pages a citizen uses:
+
+    times    GET  /book/<location>/<service>/<day>   the day's times, a CSRF token
+    hold     POST /book/hold                          -> 302 to the details form (or 409 race page)
+    details  GET  /hold/<token>                       the form
+    submit   POST /hold/<token>                       -> 302 to the confirmation
+    confirm  GET  /appointment/<token>?new=1          the confirmation number
+
+Phones prefer the first times of the day, so several race for the same place. Server CPU
+comes from /proc of the gunicorn processes (and of the PostgreSQL backends), so the load
+generator, which shares the machine, does not blur it. Then the database is checked: no
+slot over capacity, `booked` equal to the active appointments, every confirmation number a
+phone saw stored. Prints figures; asserts nothing about speed.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.booking_rush import (  # noqa: E402
+    Cpu,
+    percentile,
+    prepare_database,
+    private_postgres,
+    run_sql_admin,
+    start_server,
+    stop_server,
+)
+
+PLACES = 12  # per slot: 40 x 12 = 480 places, so that phones race for the first times
+STEPS = ("times", "hold", "details", "submit", "confirm")
+CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+SLOT_BUTTON = re.compile(rb'name="slot" value="(\d+)"')
+COUPON = re.compile(rb'class="coupon-number">[^<]*<strong>([A-Z0-9-]+)</strong>')
+HEALTHZ = 2000
+TIMES_PAGES = 400
+
+
+# -- HTTP, as a phone does it: a connection per request, cookies, its own address ----------
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    body: bytes
+
+
+async def http(port: int, method: str, path: str, *, address: str = "127.0.0.1",
+               cookies: dict[str, str] | None = None, form: dict[str, str] | None = None,
+               timeout: float = 60.0) -> Answer:
+    body = urlencode(form).encode() if form is not None else b""
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close",
+            f"X-Forwarded-For: {address}", f"Content-Length: {len(body)}",
+            "Accept-Language: fr-CA,fr;q=0.9"]
+    if form is not None:
+        head.append("Content-Type: application/x-www-form-urlencoded")
+    if cookies:
+        head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        data = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    raw_head, _, content = data.partition(b"\r\n\r\n")
+    lines = raw_head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1]) if lines and lines[0] else 0
+    headers: dict[str, str] = {}
+    jar: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.lower() == "set-cookie":
+            key, _, rest = value.strip().partition("=")
+            jar[key] = rest.split(";", 1)[0]
+        headers[name.lower()] = value.strip()
+    if headers.get("transfer-encoding") == "chunked":
+        content = _unchunk(content)
+    return Answer(status, headers, jar, content)
+
+
+def _unchunk(data: bytes) -> bytes:
+    out, rest = b"", data
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out, rest = out + rest[:size], rest[size + 2:]
+    return out
+
+
+def _path(location: str) -> str:
+    parts = urlsplit(location)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+# -- the journeys ---------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    steps: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    journeys: list[float] = field(default_factory=list)
+    statuses: dict[str, dict[int, int]] = field(default_factory=lambda: {s: {} for s in STEPS})
+    coupons: list[str] = field(default_factory=list)
+    races: int = 0
+    failures: list[str] = field(default_factory=list)
+    first: float = 0.0
+    last: float = 0.0
+
+    def step(self, name: str, answer: Answer, seconds: float) -> None:
+        self.steps[name].append(seconds)
+        self.statuses[name][answer.status] = self.statuses[name].get(answer.status, 0) + 1
+
+    def five_xx(self) -> int:
+        return sum(n for s in self.statuses.values() for code, n in s.items() if code >= 500)
+
+
+async def journey(port: int, times_path: str, service_id: int, n: int, rng: random.Random,
+                  tally: Tally) -> bool:
+    """One citizen from the day's times to the confirmation number; False once the day is
+    full (the times page offers nothing)."""
+    address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+    jar: dict[str, str] = {}
+    started = time.perf_counter()
+
+    async def step(name: str, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
+        t0 = time.perf_counter()
+        answer = await http(port, method, path, address=address, cookies=jar, form=form)
+        tally.step(name, answer, time.perf_counter() - t0)
+        jar.update(answer.cookies)
+        return answer
+
+    page = await step("times", "GET", times_path)
+    slots = SLOT_BUTTON.findall(page.body)
+    token = CSRF.search(page.body)
+    if page.status != 200 or not slots or token is None:
+        return False
+    while True:  # most people want the first times of the day
+        slot = slots[min(int(rng.expovariate(1 / 3)), len(slots) - 1)].decode()
+        held = await step("hold", "POST", "/book/hold", {
+            "csrf_token": token.group(1).decode(), "service": str(service_id), "slot": slot})
+        if held.status == 409:  # the race page: another phone took the last place
+            tally.races += 1
+            slots = SLOT_BUTTON.findall(held.body)
+            token = CSRF.search(held.body) or token
+            if not slots:
+                return False
+            continue
+        break
+    if held.status != 302:
+        tally.failures.append(f"hold {held.status}")
+        return True
+    details_path = _path(held.headers["location"])
+    form = await step("details", "GET", details_path)
+    token = CSRF.search(form.body)
+    if form.status != 200 or token is None:
+        tally.failures.append(f"details {form.status}")
+        return True
+    done = await step("submit", "POST", details_path, {
+        "csrf_token": token.group(1).decode(), "for_whom": "me", "first_name": "Marie",
+        "last_name": "Rush" + "".join(chr(97 + n // 26**k % 26) for k in range(5)),
+        "birth_date": f"{1930 + n % 70}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        "email": f"person{n}@example.org", "send_email": "1", "consent": "1"})
+    if done.status != 302:
+        errors = re.findall(rb'class="error" id="e-[^"]+">([^<]+)<', done.body)
+        tally.failures.append(f"submit {done.status}: {errors!r}")
+        return True
+    shown = await step("confirm", "GET", _path(done.headers["location"]))
+    coupon = COUPON.search(shown.body)
+    if shown.status != 200 or coupon is None:
+        tally.failures.append(f"confirm {shown.status}")
+        return True
+    tally.coupons.append(coupon.group(1).decode())
+    tally.journeys.append(time.perf_counter() - started)
+    tally.last = time.perf_counter()
+    return True
+
+
+async def rush(port: int, phones: int, times_path: str, service_id: int, seconds: float) -> Tally:
+    tally, people, rng = Tally(), iter(range(1, 10**7)), random.Random(7)
+    tally.first = time.perf_counter()
+    deadline = tally.first + seconds
+
+    async def phone() -> None:
+        while time.perf_counter() < deadline:
+            if not await journey(port, times_path, service_id, next(people), rng, tally):
+                return
+
+    await asyncio.gather(*(phone() for _ in range(phones)))
+    return tally
+
+
+async def hammer(port: int, clients: int, path: str, total: int) -> dict[int, int]:
+    statuses: dict[int, int] = {}
+    queue = iter(range(total))
+
+    async def client() -> None:
+        for i in queue:
+            answer = await http(port, "GET", path, address=f"10.200.{i // 256 % 256}.{i % 256}")
+            statuses[answer.status] = statuses.get(answer.status, 0) + 1
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return statuses
+
+
+# -- the server and the database ------------------------------------------------------------
+
+def open_rush_day(url: str) -> tuple[str, int]:
+    """The database of booking_rush.py, with tomorrow's slots cut to PLACES places; the path
+    of tomorrow's times page and the service id."""
+    from sqlalchemy import create_engine, text
+
+    prepare_database(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        day = connection.execute(text("SELECT MAX(day) FROM slot")).scalar()
+        connection.execute(text("UPDATE slot SET capacity = :n WHERE day = :d"),
+                           {"n": PLACES, "d": day})
+        connection.execute(text("UPDATE schedule_block SET per_slot_capacity = :n WHERE day = :d"),
+                           {"n": PLACES, "d": day})
+        location = connection.execute(text("SELECT id FROM location")).scalar()
+        service = connection.execute(text("SELECT id FROM service")).scalar()
+    engine.dispose()
+    day_text = day if isinstance(day, str) else day.isoformat()
+    return f"/book/{location}/{service}/{day_text}", int(service)
+
+
+def check_database(url: str, coupons: list[str]) -> dict[str, int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        one = lambda sql: connection.execute(text(sql)).scalar() or 0  # noqa: E731
+        stored = set(connection.execute(text(
+            "SELECT coupon FROM appointment a JOIN slot s ON s.id = a.slot_id WHERE s.day = "
+            "(SELECT MAX(day) FROM slot) AND a.status IN ('booked', 'confirmed')")).scalars())
+        figures = {
+            "over_capacity_slots": one("SELECT COUNT(*) FROM slot WHERE booked > capacity"),
+            "mismatched_slots": one(
+                "SELECT COUNT(*) FROM slot s WHERE s.booked != (SELECT COUNT(*) FROM "
+                "appointment a WHERE a.slot_id = s.id AND a.status IN "
+                "('held', 'booked', 'confirmed'))"),
+            "coupons_not_stored": len(set(coupons) - stored),
+            "booked_not_seen": len(stored - set(coupons)),
+        }
+    engine.dispose()
+    return figures
+
+
+# -- one run ----------------------------------------------------------------------------------
+
+def run_one(db_name: str, url: str, phones: int, port: int, seconds: float) -> None:
+    times_path, service_id = open_rush_day(url)
+    workdir = Path(tempfile.mkdtemp(prefix="journey-"))
+    log = workdir / "gunicorn.log"
+    server = start_server(url, "gthread:2x4", port, log, app="bench.journey_app:app")
+    try:
+        asyncio.run(hammer(port, 4, times_path, 20))  # warm both workers
+        t0 = Cpu.now(server, url)
+        health = asyncio.run(hammer(port, phones, "/healthz", HEALTHZ))
+        t1 = Cpu.now(server, url)
+        pages = asyncio.run(hammer(port, phones, times_path, TIMES_PAGES))
+        t2 = Cpu.now(server, url)
+        tally = asyncio.run(rush(port, phones, times_path, service_id, seconds))
+        t3 = Cpu.now(server, url)
+    finally:
+        stop_server(server)
+    text = log.read_text(errors="replace")
+    shutil.rmtree(workdir, ignore_errors=True)
+    figures = check_database(url, tally.coupons)
+
+    def app_ms(cpu: Cpu, count: int) -> float:
+        return 1000 * (cpu.server + cpu.database) / max(count, 1)
+
+    healthz_ms = app_ms(t1 - t0, HEALTHZ)
+    times_ms = app_ms(t2 - t1, TIMES_PAGES)
+    done = len(tally.coupons)
+    journey_ms = app_ms(t3 - t2, done)
+    elapsed = max(tally.last - tally.first, 1e-9)
+    print(f"{db_name:8} {phones:3} phones: {done / elapsed:5.1f} journeys/s ({done} booked, "
+          f"{tally.races} race pages, {len(tally.failures)} failed)  "
+          f"journey p50 {percentile(tally.journeys, 50):.0f} ms p95 "
+          f"{percentile(tally.journeys, 95):.0f} ms", flush=True)
+    print("         " + "  ".join(
+        f"{s} p50/p95 {percentile(tally.steps[s], 50):.0f}/{percentile(tally.steps[s], 95):.0f}"
+        for s in STEPS) + " ms", flush=True)
+    print(f"         server CPU (app{' + postgres' if t3.database else ''}): /healthz "
+          f"{healthz_ms:.2f} ms, times page {times_ms:.2f} ms ({times_ms / healthz_ms:.1f}x), "
+          f"journey {journey_ms:.2f} ms ({journey_ms / healthz_ms:.1f}x)", flush=True)
+    print(f"         rush: {(t3 - t2).describe(max(done, 1))}", flush=True)
+    problems = {k: v for k, v in figures.items() if v}
+    five_xx = tally.five_xx() + sum(n for c, n in {**health, **pages}.items() if c >= 500)
+    print(f"         check: {figures}  5xx {five_xx}  tracebacks {text.count('Traceback')}  "
+          f"statuses {tally.statuses}", flush=True)
+    if problems or five_xx or tally.failures or "Traceback" in text:
+        print(f"  !! problems: {problems} failures {tally.failures[:5]}", flush=True)
+        if "Traceback" in text:
+            print(text[-3000:], flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--phones", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--seconds", type=float, default=20.0,
+                        help="how long the phones keep coming (or until the day is full)")
+    parser.add_argument("--port", type=int, default=5300)
+    args = parser.parse_args()
+    print(f"gunicorn gthread 2 workers x 4 threads; 40 slots x {PLACES} places; CPUs: "
+          f"{os.cpu_count()}; each figure's ratio is measured in the same run.\n", flush=True)
+    with ExitStack() as stack:
+        postgres = ""
+        if args.db != "sqlite":
+            postgres = os.environ.get("BENCH_POSTGRES_URL") or stack.enter_context(
+                private_postgres(args.port + 99))
+        for db_name in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+            for phones in args.phones:
+                if db_name == "sqlite":
+                    folder = tempfile.mkdtemp(prefix="journey-db-")
+                    try:
+                        run_one(db_name, f"sqlite:///{folder}/rush.sqlite3", phones, args.port,
+                                args.seconds)
+                    finally:
+                        shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    name = f"journey_{uuid.uuid4().hex[:8]}"
+                    run_sql_admin(postgres, f"CREATE DATABASE {name}")
+                    try:
+                        run_one(db_name, postgres.rsplit("/", 1)[0] + "/" + name, phones,
+                                args.port, args.seconds)
+                    finally:
+                        run_sql_admin(postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
+
