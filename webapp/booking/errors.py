@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Optional
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..formatting import date_text
 
@@ -136,6 +137,8 @@ class ChangedMeanwhile(BookingError):
 
 class CapacityBelowBooked(BookingError):
     def __init__(self, booked: int) -> None:
-        super().__init__(_l("The number of appointments per slot cannot be lower than the "
-                            "%(booked)d already booked.", booked=booked))
+        super().__init__(ngettext(
+            "The number of appointments per slot cannot be lower than the %(num)d already "
+            "booked.", "The number of appointments per slot cannot be lower than the %(num)d "
+            "already booked.", booked))
         self.booked = booked
