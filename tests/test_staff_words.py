@@ -1,10 +1,15 @@
 """Counts that read right in French (issue 17, point 2): plural rules, never "(s)"."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from flask_babel import force_locale
 
+from webapp.accounts.roles import Role
 from webapp.booking.errors import CapacityBelowBooked
 from webapp.scheduling.blocks import _slot_list
+from webapp.timeutil import local_today
 
 from .factories import make_world, take_places
 
@@ -18,3 +23,14 @@ def test_booked_counts_follow_french_plural_rules(app):
         assert _slot_list(slots[:2]) == "09:00 (1 réservé), 09:15 (2 réservés)"
         assert "au 1 déjà réservé." in str(CapacityBelowBooked(1).message)
         assert "aux 2 déjà réservés." in str(CapacityBelowBooked(2).message)
+
+
+def test_places_left_are_in_words_in_both_calendars(client, auth):
+    world = make_world(days_ahead=2, per_slot=4)
+    take_places(world.slots[0], world.service, 1)
+    auth.login(Role.GESTION1)
+    for screen in ("schedules", "appointments"):
+        page = client.get(f"/admin/{screen}/?location={world.location.id}"
+                          f"&date={local_today() + timedelta(days=2)}").get_data(as_text=True)
+        assert "47 restants sur 48" in page, screen  # the block and the day's head
+        assert not re.search(r"\b47/48\b", page), screen
