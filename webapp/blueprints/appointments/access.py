@@ -8,6 +8,7 @@ from flask import abort
 from ...accounts.permissions import may_see_location, team_scope
 from ...extensions import db
 from ...models import Appointment, Location
+from ..schedules.access import location_or_403
 
 MAX_ID = 2**31  # beyond any id; a bigger number would overflow the database's integer
 
@@ -33,9 +34,4 @@ def location_from(raw: Optional[str], default: Optional[Location]) -> Location:
             abort(404)
         return default
     ok = raw.isascii() and raw.isdigit() and int(raw) < MAX_ID
-    location = db.session.get(Location, int(raw)) if ok else None
-    if location is None:
-        abort(404)
-    if not may_see_location(location.id):
-        abort(403)
-    return location
+    return location_or_403(int(raw) if ok else None)

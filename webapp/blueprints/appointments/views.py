@@ -17,7 +17,7 @@ from ...htmx import page_or_fragment
 from ...models import utcnow
 from ...scheduling.calendar import parse_query, services_at
 from ...timeutil import local_today
-from ..schedules.access import visible_locations
+from ..schedules.access import scope_note, visible_locations
 from . import bp
 from .access import location_from
 
@@ -28,7 +28,7 @@ MESSAGE_STATUSES = {"pending": _l("waiting to be sent"), "sending": _l("being se
 @bp.context_processor
 def _calendar_context() -> dict[str, Any]:
     """The shared calendar templates (templates/calendar/) link to this calendar."""
-    return {"calendar_endpoint": "appointments.index"}
+    return {"calendar_endpoint": "appointments.index", "scope_note": scope_note}
 
 
 @bp.context_processor
