@@ -34,3 +34,24 @@ def test_places_left_are_in_words_in_both_calendars(client, auth):
                           f"&date={local_today() + timedelta(days=2)}").get_data(as_text=True)
         assert "47 restants sur 48" in page, screen  # the block and the day's head
         assert not re.search(r"\b47/48\b", page), screen
+
+
+def test_french_elides_de_before_a_vowel_or_h(app):
+    from webapp.formatting import of_name
+
+    with app.test_request_context(), force_locale("fr_CA"):
+        assert of_name("Amélie Roy") == "d'Amélie Roy"
+        assert of_name("Hélène Roy") == "d'Hélène Roy"
+        assert of_name("Jean Roy") == "de Jean Roy"
+    with app.test_request_context(), force_locale("en"):
+        assert of_name("Amélie Roy") == "of Amélie Roy"
+
+
+def test_permissions_page_says_d_amelie(client, auth):
+    from .factories import make_user
+
+    amelie = make_user(Role.GESTION1, "amelie@test.example", first_name="Amélie")
+    auth.login(Role.PILOTE)
+    page = client.get(f"/admin/config/resources/accounts/{amelie.id}/roles")
+    body = page.get_data(as_text=True).replace("&#39;", "'")
+    assert "Liste des permissions d'Amélie" in body and "de Amélie" not in body
