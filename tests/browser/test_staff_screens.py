@@ -1,6 +1,7 @@
 """Staff screens on a first day, in a real browser (issue 17): refusals in view."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -33,3 +34,12 @@ def test_a_refused_block_edit_shows_its_error_in_view_on_a_phone(phone, live_ser
     expect(alert).to_be_visible()
     expect(alert).to_be_in_viewport()
     expect(alert).to_be_focused()
+
+
+def test_schedules_open_on_the_day_view_on_a_phone(phone, live_server):
+    sign_in(phone, live_server, "gestion1")
+    phone.goto(f"{live_server}/admin/schedules/")
+    expect(phone.locator(".cal-grid.view-day")).to_be_visible()
+    expect(phone).to_have_url(re.compile(r"view=day"))
+    phone.goto(f"{live_server}/admin/schedules/?view=week")  # a chosen view stays
+    expect(phone.locator(".cal-grid.view-week")).to_be_visible()

@@ -249,6 +249,17 @@
     });
   }
 
+  // On a phone a week of columns does not fit: a calendar opened without a chosen view
+  // shows the day instead (the view links still offer the week).
+  function openDayOnPhones() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 700px)").matches) { return; }
+    if (!document.querySelector(".cal-grid.view-week")) { return; }
+    var params = new URLSearchParams(window.location.search);
+    if (params.has("view")) { return; }
+    params.set("view", "day");
+    window.location.replace(window.location.pathname + "?" + params.toString());
+  }
+
   function enhanceSwapped(event) {
     if (event.target.querySelectorAll) { enhance(event.target); }
   }
@@ -271,4 +282,5 @@
   // "close" does not bubble: listen while it is captured on its way to the dialog.
   document.addEventListener("close", emptyClosedDialog, true);
   enhance(document);
+  openDayOnPhones();
 })();
