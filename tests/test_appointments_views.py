@@ -495,3 +495,16 @@ def test_online_second_dose_too_early_is_refused(world):
     with pytest.raises(engine.TooEarly):
         engine.book(engine.BookingRequest(slot, dose2, patient_data(), online=True,
                                           consent_at=utcnow(), early_reason="please"))
+
+
+def test_modify_groups_times_by_team_and_half_day_and_marks_the_current_one(client, world):
+    """Issue 17, point 6."""
+    world.add_block(local_today() + timedelta(days=2), "13:00", "14:00", team=world.other_team)
+    appointment = book_one(world)
+    page = text(client.get(f"/admin/appointments/{appointment.id}/edit"))
+    assert page.index("Équipe A") < page.index("Morning") < page.index("Équipe B")
+    assert page.index("Équipe B") < page.index("Afternoon")
+    assert "current time" in page and 'class="is-open current"' in page
+    assert 'href="#apt-patient"' in page and 'id="apt-patient"' in page
+    assert "Save the changes" in page and "Back without changing anything" in page
+    assert ">Cancel<" not in page
