@@ -16,7 +16,8 @@ def make_ready_planner() -> dict:
     org.transitional_fr, org.transitional_en = "Bientôt", "Soon"
     texts = {"instructions_fr": "Apportez votre carte", "instructions_en": "Bring your card"}
     dose2 = make_service("Dose 2", vaccine_group="covid", position=2, **texts)
-    dose1 = make_service("Dose 1", vaccine_group="covid", position=1, **texts)
+    dose1 = make_service("Dose 1", vaccine_group="covid", position=1, next_service=dose2,
+                         min_interval_days=28, **texts)
     location = make_location("Pharmacie A")
     teams = [make_team(name, [location], [dose1, dose2]) for name in ("Équipe A", "Équipe B")]
     for kind in ("reminder_1", "reminder_2"):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from webapp import booking as engine
 from webapp.accounts.roles import Role
 from webapp.extensions import db
-from webapp.models import Appointment, AuditLog, Message, Slot, Status
+from webapp.models import Appointment, AuditLog, Message, Slot, Status, utcnow
 from webapp.timeutil import local_today
 
 from .factories import make_service, make_world, patient_data
@@ -415,3 +415,96 @@ def test_calendar_slot_link_then_service_choice_keeps_the_time(client, world):
     page = text(client.get(f"/admin/appointments/book?location={world.location.id}"
                            f"&date={other_day}&slot={slot.id}&service={world.service.id}"))
     assert 'name="first_name"' not in page and "just taken" not in page
+
+
+# --- a next dose before the minimum interval (issue 17, point 1) ------------------------------
+
+def second_dose_world(world):
+    """The world's service is a 1st dose; its 2nd dose (28 days later at least) is given by
+    the same team, in a block two days ahead; the 1st dose is booked in the world's block."""
+    dose2 = world.other_service
+    world.service.next_service = dose2
+    world.service.min_interval_days = 28
+    db.session.commit()
+    block = world.add_block(local_today() + timedelta(days=2), "13:00", "14:00",
+                            services=[dose2])
+    return dose2, book_one(world), block
+
+
+def test_second_dose_too_early_warns_and_needs_a_reason(client, world):
+    dose2, first, block = second_dose_world(world)
+    slot = db.session.scalars(select(Slot).where(Slot.block_id == block.id)).first()
+    values = form(world, slot=slot, service=str(dose2.id), **{"from": str(first.id)})
+    response = client.post("/admin/appointments/book", data=values)
+    page = text(response)
+    assert response.status_code == 409
+    assert "Too early for this dose: at least 28 days" in page
+    assert 'name="early_reason"' in page and count() == 1
+    response = client.post("/admin/appointments/book", data=values, headers=HX)
+    assert response.status_code == 200 and "Too early" in text(response) and count() == 1
+    values["early_reason"] = "  Départ à l'étranger   le mois prochain "
+    response = client.post("/admin/appointments/book", data=values)
+    assert response.status_code == 302
+    second = db.session.scalars(select(Appointment).order_by(Appointment.id.desc())).first()
+    assert second.service_id == dose2.id
+    assert second.early_reason == "Départ à l'étranger le mois prochain"
+    entry = db.session.scalars(select(AuditLog).where(
+        AuditLog.action == "appointment.early_dose")).one()
+    assert entry.object_id == second.id
+    assert entry.details["reason"] == "Départ à l'étranger le mois prochain"
+    detail = text(client.get(f"/admin/appointments/{second.id}"))
+    assert "Given before the minimum interval" in detail and "Départ" in detail
+
+
+def test_second_dose_after_the_interval_needs_no_reason(client, world):
+    dose2, first, _block = second_dose_world(world)
+    later = world.add_block(local_today() + timedelta(days=31), services=[dose2])
+    slot = db.session.scalars(select(Slot).where(Slot.block_id == later.id)).first()
+    values = form(world, slot=slot, service=str(dose2.id),
+                  date=(local_today() + timedelta(days=31)).isoformat())
+    assert client.post("/admin/appointments/book", data=values).status_code == 302
+    assert db.session.scalars(select(Appointment).order_by(Appointment.id.desc())
+                              ).first().early_reason is None
+
+
+def test_moving_a_second_dose_too_early_warns_and_needs_a_reason(client, world):
+    dose2, first, block = second_dose_world(world)
+    later = world.add_block(local_today() + timedelta(days=31), services=[dose2])
+    late_slot = db.session.scalars(select(Slot).where(Slot.block_id == later.id)).first()
+    second = engine.book(engine.BookingRequest(late_slot, dose2, patient_data()))
+    early_slot = db.session.scalars(select(Slot).where(Slot.block_id == block.id)).first()
+    values = {**patient_data(), "location": str(world.location.id), "service": str(dose2.id),
+              "date": day_of(world), "slot": str(early_slot.id)}
+    response = client.post(f"/admin/appointments/{second.id}/edit", data=values)
+    assert response.status_code == 409 and "Too early for this dose" in text(response)
+    assert 'name="early_reason"' in text(response)
+    db.session.expire_all()
+    assert db.session.get(Appointment, second.id).slot_id == late_slot.id
+    values["early_reason"] = "Hospitalisation prévue"
+    assert client.post(f"/admin/appointments/{second.id}/edit", data=values).status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(Appointment, second.id)
+    assert moved.slot_id == early_slot.id and moved.early_reason == "Hospitalisation prévue"
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.action == "appointment.early_dose")) == 1
+
+
+def test_online_second_dose_too_early_is_refused(world):
+    dose2, first, block = second_dose_world(world)
+    slot = db.session.scalars(select(Slot).where(Slot.block_id == block.id)).first()
+    with pytest.raises(engine.TooEarly):
+        engine.book(engine.BookingRequest(slot, dose2, patient_data(), online=True,
+                                          consent_at=utcnow(), early_reason="please"))
+
+
+def test_modify_groups_times_by_team_and_half_day_and_marks_the_current_one(client, world):
+    """Issue 17, point 6."""
+    world.add_block(local_today() + timedelta(days=2), "13:00", "14:00", team=world.other_team)
+    appointment = book_one(world)
+    page = text(client.get(f"/admin/appointments/{appointment.id}/edit"))
+    assert page.index("Équipe A") < page.index("Morning") < page.index("Équipe B")
+    assert page.index("Équipe B") < page.index("Afternoon")
+    assert "current time" in page and 'class="is-open current"' in page
+    assert 'href="#apt-patient"' in page and 'id="apt-patient"' in page
+    assert "Save the changes" in page and "Back without changing anything" in page
+    assert ">Cancel<" not in page

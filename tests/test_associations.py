@@ -132,14 +132,16 @@ def test_set_association_refuses_a_non_eligible_answer(world):
 
 
 def test_warnings_name_short_locations_and_unassociated_teams(world):
-    a, b, dose1, _dose2 = world
+    a, b, dose1, dose2 = world
+    dose1.next_service = dose2  # two teams, one for each dose, only for a multi-dose service
     make_team("A1", [a], [dose1])
     make_team("A2", [a], [dose1])
-    make_team("B1", [b], [])
+    make_team("B1", [b], [dose1])
+    make_team("Flu", [make_location("C", position=3)], [dose2])
     lonely = make_team("Nowhere", [], [dose1])
     make_team("Off", [], [], active=False)
     found = associations.warnings()
     assert [(loc.name_fr, n) for loc, n in found.short_locations] == [("B", 1)]
     assert [t.name for t in found.teams_without_location] == [lonely.name]
-    assert [t.name for t in found.teams_without_service] == ["B1"]
+    assert [t.name for t in found.teams_without_service] == []
     assert found

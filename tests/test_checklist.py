@@ -122,7 +122,7 @@ def _team_role_without_team(data):
     (_durations_differ, "same_duration"),
     (_names_hidden, "patient_fields"),
     (_location_without_coordinates, "coordinates"),
-    (_location_without_teams, {"location_services", "two_teams"}),
+    (_location_without_teams, "location_services"),
     (_question_without_eligible_answer, "questions"),
     (_answer_served_by_nobody, "answers_served"),
     (_team_role_without_team, "roles"),

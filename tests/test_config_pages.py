@@ -57,9 +57,9 @@ def test_checklist_page_turns_green_when_the_last_flag_is_fixed(pilot):
     data["teams"][1].active = False
     db.session.commit()
     page = text(pilot.get("/admin/config/checklist"))
-    assert "1 élément(s) à corriger" in page
+    assert "1 élément à corriger" in page
     assert 'data-check="two_teams"' in page
-    assert "Pharmacie A : 1 équipe(s)" in page
+    assert "Pharmacie A : 1 équipe" in page and "(s)" not in page
     data["teams"][1].active = True
     db.session.commit()
     page = text(pilot.get("/admin/config/checklist"))
@@ -86,11 +86,11 @@ def test_audit_log_filters_by_dates_and_account_and_paginates(pilot):
     db.session.commit()
     page = text(pilot.get("/admin/config/audit?start=2030-03-01&end=2030-03-01"))
     assert "Équipe modifiée" in page and "Nom : Équipe Z → Équipe A" in page
-    assert "Autre User" in page and "1 entrée(s)" in page
+    assert "Autre User" in page and "1 entrée, les plus récentes" in page
     page = text(pilot.get(f"/admin/config/audit?account={other.id}"))
-    assert "1 entrée(s)" in page
+    assert "1 entrée, les plus récentes" in page
     first = text(pilot.get("/admin/config/audit?start=2030-04-01&end=2030-04-30"))
-    assert "Page 1 de 2" in first and "60 entrée(s)" in first
+    assert "Page 1 de 2" in first and "60 entrées" in first
     assert "page=2" in first and "start=2030-04-01" in first
     second = text(pilot.get("/admin/config/audit?start=2030-04-01&end=2030-04-30&page=2"))
     assert "Page 2 de 2" in second

@@ -207,9 +207,12 @@ def test_tampered_association_choices_are_refused(pilot, field, value):
 
 def test_warnings_name_short_locations_and_teams_without_association(pilot):
     location = make_location("Pharmacie A")
-    make_team("Seule", [location], [])
+    dose2 = make_service("Dose 2")
+    make_team("Une", [location], [make_service("Dose 1", next_service=dose2)])
+    make_team("Seule", [], [])
+    make_team("Grippe", [make_location("Pharmacie B")], [make_service("Grippe")])
     page = text(pilot.get("/admin/config/resources"))
-    assert "Pharmacie A a 1 équipe(s)" in page
+    assert "Pharmacie A a 1 équipe;" in page and "Pharmacie B a" not in page
     assert "Seule n'a aucun service." in page
     fragment = pilot.get("/admin/config/resources/warnings", headers=HX)
     assert fragment.get_data(as_text=True).lstrip().startswith('<div id="association-warnings"')

@@ -47,7 +47,7 @@ def test_schedules_on_postgresql(tmp_path, postgres_url):
         make_user(Role.GESTION1)
         client = app.test_client()
         client.post("/admin/login", data={"email": "gestion1@test.example", "password": PASSWORD})
-        places_left = {"day": "62/62", "week": "62/62",
+        places_left = {"day": "62 restants sur 62", "week": "62 restants sur 62",
                        "month": '<p class="md-left"><strong>62</strong> <span>restants</span></p>'}
         for view, said in places_left.items():
             page = client.get(f"/admin/schedules/?view={view}&date={TODAY}")

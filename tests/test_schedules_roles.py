@@ -116,5 +116,23 @@ def test_a_role_limited_to_a_location_cannot_reach_another(client, auth, world):
 
 def test_management_1_edits_everything(client, auth, world):
     block = world.add_block(DAY, team=world.other_team)
+    client.post("/admin/logout")
     sign_in(auth, Role.GESTION1)
     assert edits(client, block) == {"edit": 200, "delete": 200, "padlock": 302}
+
+
+def test_management_3_is_offered_only_the_locations_of_its_teams(client, auth, world):
+    """Issue 17, point 7: no location where its teams do not work, and a note says why."""
+    sign_in(auth, Role.GESTION3, teams=[world.team])
+    for screen in ("schedules", "appointments"):
+        page = client.get(f"/admin/{screen}/?date={DAY}").get_data(as_text=True)
+        assert "Pharmacie A" in page and "Pharmacie B" not in page, screen
+        assert "Only the locations where your teams work are shown" in page, screen
+        other = client.get(f"/admin/{screen}/?location={world.other_location.id}&date={DAY}")
+        assert other.status_code == 403, screen
+    assert client.get(f"/admin/appointments/book?location={world.other_location.id}"
+                      ).status_code == 403
+    client.post("/admin/logout")
+    sign_in(auth, Role.GESTION1)
+    page = client.get(f"/admin/schedules/?date={DAY}").get_data(as_text=True)
+    assert "Pharmacie B" in page and "Only the locations" not in page

@@ -152,6 +152,17 @@ def nl2br(text: str | None) -> Markup:
     return Markup("<br>").join((text or "").splitlines())
 
 
+ELIDED = "aàâeéèêëiîïoôuùûüyhAÀÂEÉÈÊËIÎÏOÔUÙÛÜYH"
+
+
+def of_name(name: str, lang: Optional[str] = None) -> str:
+    """"of Amélie" in English; in French "d'Amélie" before a vowel or an h (taken as mute:
+    names with an aspirated h are rare), "de Jean" otherwise."""
+    if is_english(lang):
+        return f"of {name}"
+    return f"d'{name}" if name[:1] in ELIDED and name[:1] else f"de {name}"
+
+
 def register(app: Flask) -> None:
     """The app-wide template filters and globals, in one place."""
     app.jinja_env.filters.update(
@@ -162,3 +173,4 @@ def register(app: Flask) -> None:
         decimal=decimal,          # 12,5 / 12.5
         percent=percent)          # 12,5 % / 12.5%
     app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized)
+    app.jinja_env.filters.update(of_name=of_name)  # Amélie -> d'Amélie / of Amélie

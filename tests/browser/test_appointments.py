@@ -76,7 +76,12 @@ def test_book_confirm_move_and_rebook(page, live_server):
     page.get_by_label("Prénom").wait_for()
     expect(page.get_by_label(re.compile(r"^Nom\W*$"))).to_have_value("Dufour")
     page.get_by_role("button", name="Enregistrer").click()
+    # The same day as the first dose: too early, booked only with a reason (issue 17).
+    expect(page.get_by_role("alert")).to_contain_text("Trop tôt pour cette dose")
+    page.get_by_label("Raison de devancer cette dose").fill("Voyage imprévu")
+    page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text(re.compile("Confirmation de rendez-vous")).wait_for()
+    expect(page.get_by_text("Voyage imprévu")).to_be_visible()
     expect(number).to_have_text(re.compile(r"^\s*[A-Z0-9]{6}\s*$"))
     expect(number).not_to_have_text(coupon)
 

@@ -119,7 +119,7 @@ def test_the_checklist_turns_green_after_fixing_its_last_flag(page, server):
         db.session.commit()
     sign_in(page, base, "pilote")
     page.goto(base + "/admin/config/checklist")
-    expect(page.get_by_text("1 élément(s) à corriger")).to_be_visible()
+    expect(page.get_by_text("1 élément à corriger")).to_be_visible()
     expect(page.locator('[data-check="team_associations"]')).to_contain_text(
         "Équipe E : aucun lieu")
     page.locator("#check-resources").get_by_role("link", name=re.compile("Ouvrir")).click()

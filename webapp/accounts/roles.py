@@ -28,7 +28,7 @@ ROLE_DESCRIPTIONS = {
     Role.PILOTE: _l("Configures the planner and sees the statistics."),
     Role.GESTION1: _l("Manages all schedules and all appointments."),
     Role.GESTION2: _l("Books and manages appointments; reads the schedules."),
-    Role.GESTION3: _l("Manages only the schedules and appointments of their own team(s)."),
+    Role.GESTION3: _l("Manages only the schedules and appointments of their own teams."),
     Role.CONSULTATION1: _l("Reads all schedules and appointments."),
     Role.CONSULTATION2: _l("Reads only their own team's schedules and appointments."),
 }

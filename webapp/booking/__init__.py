@@ -48,6 +48,7 @@ from .errors import (
     SlotLocked,
     SlotPast,
     TeamNotAssociated,
+    TooEarly,
 )
 from .holds import HOLD_MINUTES, finalize_hold, hold, release_expired_holds, release_hold
 from .patients import PatientDataInvalid
@@ -60,7 +61,8 @@ __all__ = [
     "NotCancellable", "NotConfirmable", "NotEligible", "NotFound", "NotModifiable",
     "OnlineBookingClosed", "OutsideHorizon", "OverrideNotAllowed", "PatientDataInvalid",
     "ServiceNotOffered", "SlotFull", "SlotLocked", "SlotPast", "TeamNotAssociated",
-    "available_days", "book", "cancel", "confirm", "finalize_hold", "find_availability",
+    "TooEarly", "available_days", "book", "cancel", "confirm", "finalize_hold",
+    "find_availability",
     "get_appointment", "get_service", "get_slot", "hold", "move", "nearest_alternatives",
     "normalize_coupon", "release_expired_holds", "release_hold", "set_capacity",
     "update_details",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, or_, select
 
 from .. import params
 from ..extensions import db
@@ -22,12 +22,14 @@ from ..models import (
     EligibilityQuestion,
     Location,
     Organization,
+    Patient,
     Service,
     Slot,
     Status,
     block_service,
     team_answer,
 )
+from ..timeutil import planner_zone
 from . import patients
 from .availability import horizon_end, nearest_alternatives, team_serves
 from .errors import (
@@ -44,6 +46,7 @@ from .errors import (
     SlotLocked,
     SlotPast,
     TeamNotAssociated,
+    TooEarly,
 )
 from .request import BookingRequest
 from .seats import UPCOMING
@@ -157,8 +160,45 @@ def clean(request: BookingRequest, *, has_questions: bool = True) -> BookingRequ
     reason = _reason(request.override_reason)
     if reason and (request.online or request.by_user is None):
         raise OverrideNotAllowed()
-    return replace(request, patient=data, eligibility=answers, language=language,
-                   override_reason=reason)
+    request = replace(request, patient=data, eligibility=answers, language=language,
+                      override_reason=reason)
+    return check_interval(request)
+
+
+def previous_dose(service: Service, data: patients.PatientData,
+                  exclude_id: int = 0) -> Optional[Appointment]:
+    """The same person's latest booked dose of a service whose next dose is `service`."""
+    person = []
+    if data.identity_key:
+        person.append(Patient.identity_key == data.identity_key)
+    if data.health_insurance_number:
+        person.append(Patient.health_insurance_number == data.health_insurance_number)
+    if not person:
+        return None
+    earlier = select(Service.id).where(Service.next_service_id == service.id,
+                                       Service.min_interval_days > 0)
+    return db.session.scalar(
+        select(Appointment).join(Patient, Patient.id == Appointment.patient_id)
+        .where(Appointment.service_id.in_(earlier), Appointment.id != exclude_id,
+               Appointment.status.in_(UPCOMING), or_(*person))
+        .order_by(Appointment.starts_at.desc()).limit(1))
+
+
+def check_interval(request: BookingRequest, exclude_id: int = 0) -> BookingRequest:
+    """A next dose before the minimum interval after the previous one is refused, unless
+    staff give a reason (kept on the appointment and in the audit log); the request is
+    returned with that reason trimmed, or None when the interval is respected."""
+    previous = previous_dose(request.service, request.details, exclude_id)
+    reason = _reason(request.early_reason)
+    if previous is None:
+        return replace(request, early_reason=None)
+    days = previous.service.min_interval_days or 0
+    earliest = previous.starts_at.astimezone(planner_zone()).date() + timedelta(days=days)
+    if request.slot.starts_at.astimezone(planner_zone()).date() >= earliest:
+        return replace(request, early_reason=None)
+    if not reason or request.online or request.by_user is None:
+        raise TooEarly(previous, earliest, days, online=request.online)
+    return replace(request, early_reason=reason)
 
 
 def _reason(raw: Optional[str]) -> Optional[str]:
@@ -224,5 +264,6 @@ def check_move(appointment: Appointment, request: BookingRequest,
     person = patients.PatientData(first_name=patient.first_name, last_name=patient.last_name,
                                   birth_date=patient.birth_date,
                                   health_insurance_number=patient.health_insurance_number)
-    return replace(request, patient=person, eligibility={}, language=appointment.language,
-                   override_reason=_reason(request.override_reason))
+    request = replace(request, patient=person, eligibility={}, language=appointment.language,
+                      override_reason=_reason(request.override_reason))
+    return check_interval(request, exclude_id=appointment.id)

@@ -5,9 +5,13 @@ language of the request or of the forced locale) and changes nothing in the data
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, Optional
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from ..formatting import date_text
 
 if TYPE_CHECKING:
     from ..models import Appointment, Slot
@@ -81,6 +85,25 @@ class DuplicatePerson(BookingError):
         self.existing = existing
 
 
+class TooEarly(BookingError):
+    """A next dose before the service's minimum interval after the previous dose: staff may
+    book it with a reason (recorded); online, never."""
+
+    def __init__(self, previous: Appointment, earliest: date, days: int, *,
+                 online: bool = False) -> None:
+        values = dict(days=days, previous=date_text(previous.starts_at),
+                      earliest=date_text(earliest))
+        super().__init__(_l(
+            "Too early for this dose: at least %(days)d days must pass after the previous "
+            "dose (%(previous)s). Please choose a date from %(earliest)s.", **values)
+            if online else _l(
+            "Too early for this dose: at least %(days)d days must pass after the previous "
+            "dose (%(previous)s), so from %(earliest)s. Give a reason to book it anyway.",
+            **values))
+        self.previous = previous
+        self.earliest = earliest
+
+
 class OverrideNotAllowed(BookingError):
     default = _l("Only staff may book a second appointment for the same person, with a reason.")
 
@@ -114,6 +137,8 @@ class ChangedMeanwhile(BookingError):
 
 class CapacityBelowBooked(BookingError):
     def __init__(self, booked: int) -> None:
-        super().__init__(_l("The number of appointments per slot cannot be lower than the "
-                            "%(booked)d already booked.", booked=booked))
+        super().__init__(ngettext(
+            "The number of appointments per slot cannot be lower than the %(num)d already "
+            "booked.", "The number of appointments per slot cannot be lower than the %(num)d "
+            "already booked.", booked))
         self.booked = booked

@@ -3,7 +3,7 @@
 The caller (a view, a command, a test) says what is booked, for whom, by whom and how the
 patient is told. `checks` returns the same request cleaned: `patient` validated into a
 `PatientData` (with the comment), `eligibility` as {question id: answer id}, `language`
-one of the planner's, `override_reason` trimmed. The write (`seats`) and the messages
+one of the planner's, `override_reason` and `early_reason` trimmed. The write (`seats`) and the messages
 (`confirmations`) read only a cleaned request.
 """
 from __future__ import annotations
@@ -33,6 +33,8 @@ class BookingRequest:
     by_user: Optional[User] = None
     online: bool = False
     override_reason: Optional[str] = None
+    # staff only: why a next dose is booked before the service's minimum interval
+    early_reason: Optional[str] = None
     # how the patient is told
     send_email: bool = False
     send_sms: bool = False

@@ -143,6 +143,7 @@ def _booked_values(request: BookingRequest) -> dict[str, Any]:
     return dict(status=Status.BOOKED.value, booked_by_id=request.user_id,
                 send_email=request.send_email, send_sms=request.send_sms,
                 language=request.language, comment=request.details.comment,
+                early_reason=request.early_reason,
                 eligibility=request.eligibility, consent_at=request.consent_at)
 
 
@@ -167,13 +168,16 @@ def _audit(session: Session, appointment_id: int, action: str, user_id: Optional
 
 def _booked_details(request: BookingRequest, coupon: str, **extra: Any) -> dict[str, Any]:
     return dict(user_id=request.user_id, coupon=coupon, slot=request.slot.id,
-                service=request.service.id, online=request.online, **extra)
+                service=request.service.id, online=request.online,
+                early_reason=request.early_reason, **extra)
 
 
 def _audit_booked(session: Session, appointment_id: int, details: dict[str, Any],
                   existing: Optional[int], reason: Optional[str]) -> None:
-    user_id = details.pop("user_id")
+    user_id, early_reason = details.pop("user_id"), details.pop("early_reason")
     _audit(session, appointment_id, "appointment.booked", user_id, **details)
+    if early_reason:
+        _audit(session, appointment_id, "appointment.early_dose", user_id, reason=early_reason)
     if existing is not None:
         _audit(session, appointment_id, "appointment.duplicate_override", user_id,
                existing=existing, reason=reason)
@@ -289,9 +293,13 @@ def move_appointment(appointment: Appointment, request: BookingRequest, now: dat
                         raise Full()
             set_appointment(session, appointment_id, slot_id=after["slot"],
                             service_id=after["service"], location_id=after["location"],
-                            team_id=after["team"], starts_at=starts_at)
+                            team_id=after["team"], starts_at=starts_at,
+                            early_reason=request.early_reason)
             _audit(session, appointment_id, "appointment.moved", user_id, before=before,
                    after=after)
+            if request.early_reason:
+                _audit(session, appointment_id, "appointment.early_dose", user_id,
+                       reason=request.early_reason)
     finally:
         db.session.expire(appointment)
 

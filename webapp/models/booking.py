@@ -85,6 +85,8 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     hold_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     duplicate_override: Mapped[Optional[str]] = mapped_column(Text)
+    # Why staff booked or moved this dose before the minimum interval after the previous one.
+    early_reason: Mapped[Optional[str]] = mapped_column(Text)
     confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     cancelled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

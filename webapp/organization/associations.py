@@ -155,8 +155,11 @@ def warnings() -> Warnings:
     found = Warnings()
     for location in db.session.scalars(
             select(Location).where(Location.active.is_(True)).order_by(Location.position)):
-        count = sum(1 for t in teams if has_location(t, location))
-        if count < MIN_TEAMS_PER_LOCATION:
+        at = [t for t in teams if has_location(t, location)]
+        # Two teams, one for each dose: only where a service has a next dose (not for flu).
+        multi_dose = any(s.next_service_id for t in at for s in services_of(t))
+        count = len(at)
+        if multi_dose and count < MIN_TEAMS_PER_LOCATION:
             found.short_locations.append((location, count))
     found.teams_without_location = [t for t in teams if not locations_of(t)]
     found.teams_without_service = [t for t in teams if not services_of(t)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..accounts.roles import TEAM_SCOPED, Role
@@ -174,7 +175,8 @@ def _resources_section(locations: list[Location], services: list[Service]) -> Se
     pilots = pilot_count()
     return Section("resources", _("Resources"), "config.resources", [
         _required("two_teams", _("At least two teams for each location"),
-                  [_("%(name)s: %(count)s team(s)", name=_name(loc), count=count)
+                  [ngettext("%(name)s: %(num)d team", "%(name)s: %(num)d teams", count,
+                            name=_name(loc))
                    for loc, count in warnings.short_locations]),
         _required("team_associations", _("Each team is associated with a location and a "
                                          "service"),
@@ -190,7 +192,8 @@ def _resources_section(locations: list[Location], services: list[Service]) -> Se
         _required("roles", _("The role of each staff account is adjusted"),
                   unscoped + roleless),
         _optional("pilots", _("Two or three Pilot accounts"),
-                  [] if pilots >= 2 else [_("%(count)s Pilot account(s).", count=pilots)]),
+                  [] if pilots >= 2 else [ngettext("%(num)d Pilot account.",
+                                                "%(num)d Pilot accounts.", pilots)]),
     ])
 
 

@@ -425,8 +425,8 @@ def _booked_meanwhile() -> str:
 
 
 def _slot_list(slots: list[Slot]) -> str:
-    named = [_("%(time)s (%(booked)s booked)", time=hhmm(s.starts_at),
-               booked=s.booked) for s in sorted(slots, key=lambda s: s.starts_at)[:NAMED_SLOTS]]
+    named = [ngettext("%(time)s (%(num)d booked)", "%(time)s (%(num)d booked)", s.booked,
+                      time=hhmm(s.starts_at)) for s in sorted(slots, key=lambda s: s.starts_at)[:NAMED_SLOTS]]
     if len(slots) > NAMED_SLOTS:
         named.append(_("and %(count)s more", count=len(slots) - NAMED_SLOTS))
     return ", ".join(named)

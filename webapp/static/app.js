@@ -76,6 +76,26 @@
     if (field && typeof field.focus === "function") { field.focus(); }
   }
 
+  // A message swapped in (an error, or "Saved.") is scrolled into view, in a dialog too,
+  // so a refusal never looks like nothing happened; an error takes the focus unless a
+  // field marked invalid already has it (screen readers then read the field's message).
+  function revealMessage(event) {
+    var root = event.target;
+    if (!root || !root.querySelector) { return; }
+    var message = root.matches && root.matches('[role="alert"], [role="status"]') ? root
+      : root.querySelector('[role="alert"], [role="status"]:not(:empty)');
+    if (!message || message.closest("[hidden]")) { return; }
+    if (typeof message.scrollIntoView === "function") {
+      message.scrollIntoView({block: "nearest", behavior: "smooth"});
+    }
+    var active = document.activeElement;
+    if (message.getAttribute("role") === "alert" &&
+        !(active && active.getAttribute && active.getAttribute("aria-invalid") === "true")) {
+      if (!message.hasAttribute("tabindex")) { message.setAttribute("tabindex", "-1"); }
+      message.focus({preventScroll: true});
+    }
+  }
+
   // "Cancel" on a new row removes the row (without JS it goes back to the list).
   function dismissRow(event) {
     var link = closestTo(event, "[data-dismiss-row]");
@@ -240,6 +260,17 @@
     });
   }
 
+  // On a phone a week of columns does not fit: a calendar opened without a chosen view
+  // shows the day instead (the view links still offer the week).
+  function openDayOnPhones() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 700px)").matches) { return; }
+    if (!document.querySelector(".cal-grid.view-week")) { return; }
+    var params = new URLSearchParams(window.location.search);
+    if (params.has("view")) { return; }
+    params.set("view", "day");
+    window.location.replace(window.location.pathname + "?" + params.toString());
+  }
+
   function enhanceSwapped(event) {
     if (event.target.querySelectorAll) { enhance(event.target); }
   }
@@ -253,7 +284,7 @@
     "pointerdown": [startDrag], "pointermove": [moveDrag], "pointerup": [endDrag], "pointercancel": [cancelDrag],
     "close-dialog": [closeDialog],  // a saved dialog form asks to be closed (HX-Trigger)
     "htmx:afterSwap": [openDialogOnSwap],
-    "htmx:afterSettle": [focusEditor],
+    "htmx:afterSettle": [focusEditor, revealMessage],
     "htmx:load": [enhanceSwapped]
   };
   Object.keys(HANDLERS).forEach(function (type) {
@@ -262,4 +293,5 @@
   // "close" does not bubble: listen while it is captured on its way to the dialog.
   document.addEventListener("close", emptyClosedDialog, true);
   enhance(document);
+  openDayOnPhones();
 })();

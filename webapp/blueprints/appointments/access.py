@@ -6,9 +6,10 @@ from typing import Optional
 from flask import abort
 
 from ... import params
-from ...accounts.permissions import may_see_location, require_scope
+from ...accounts.permissions import require_scope
 from ...extensions import db
 from ...models import Appointment, Location
+from ..schedules.access import location_or_403
 
 
 def appointment_or_403(appointment_id: int) -> Appointment:
@@ -27,10 +28,4 @@ def location_from(raw: Optional[str], default: Optional[Location]) -> Location:
         if default is None:
             abort(404)
         return default
-    location_id = params.to_id(raw)
-    location = db.session.get(Location, location_id) if location_id is not None else None
-    if location is None:
-        abort(404)
-    if not may_see_location(location.id):
-        abort(403)
-    return location
+    return location_or_403(params.to_id(raw))

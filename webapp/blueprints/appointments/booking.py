@@ -99,12 +99,15 @@ def book_save() -> Response:
             choice.slot, choice.service, values, comment=values.get("comment", ""),
             by_user=current_user, online=False,
             override_reason=(values.get("override_reason") or None),
+            early_reason=(values.get("early_reason") or None),
             send_email=send_email, send_sms=send_sms, language=values.get("language") or None))
     except engine.PatientDataInvalid as error:
         return render_book(choice, first, values, dict(error.errors, form=error.message), 422)
     except engine.DuplicatePerson as error:
         return render_book(choice, first, values, {"form": error.message, "duplicate": True}, 409,
                            existing=error.existing)
+    except engine.TooEarly as error:
+        return render_book(choice, first, values, {"form": error.message, "early": True}, 409)
     except engine.SlotFull as error:
         return render_book(choice, first, values, {"slot": error.message}, 409,
                            alternatives=error.alternatives)

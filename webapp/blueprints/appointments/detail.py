@@ -116,11 +116,14 @@ def edit_save(appointment_id: int) -> Response:
         if moving and choice is not None and choice.slot and choice.service:
             engine.move(appointment, engine.BookingRequest(
                 choice.slot, choice.service, by_user=current_user,
-                override_reason=values.get("override_reason") or None))
+                override_reason=values.get("override_reason") or None,
+                early_reason=values.get("early_reason") or None))
         engine.update_details(appointment, values, comment=values.get("comment", ""),
                               by_user=current_user)
     except engine.PatientDataInvalid as error:
         return render_edit(appointment, values, dict(error.errors, form=error.message), 422)
+    except engine.TooEarly as error:
+        return render_edit(appointment, values, {"form": error.message, "early": True}, 409)
     except engine.SlotFull as error:
         return render_edit(appointment, values, {"slot": error.message}, 409,
                            alternatives=error.alternatives)

@@ -16,7 +16,7 @@ from ...htmx import page_or_fragment
 from ...models import utcnow
 from ...scheduling.calendar import parse_query, services_at
 from ...timeutil import local_today
-from ..schedules.access import visible_locations
+from ..schedules.access import scope_note, visible_locations
 from . import bp
 from .access import location_from
 
@@ -24,7 +24,7 @@ from .access import location_from
 @bp.context_processor
 def _calendar_context() -> dict[str, Any]:
     """The shared calendar templates (templates/calendar/) link to this calendar."""
-    return {"calendar_endpoint": "appointments.index"}
+    return {"calendar_endpoint": "appointments.index", "scope_note": scope_note}
 
 
 @bp.context_processor

@@ -31,6 +31,7 @@ from ...models import (
     User,
 )
 from ...organization.staff import category_label
+from .audit_refs import move_lines, object_name, reference
 from .communication_forms import CommunicationForm
 from .location_forms import LocationForm
 from .public_page_forms import PublicPageForm
@@ -69,6 +70,20 @@ ACTIONS = {
     "staff.role_added": _l("Role added"),
     "staff.role_updated": _l("Role modified"),
     "staff.role_removed": _l("Role removed"),
+    "appointment.booked": _l("Appointment booked"),
+    "appointment.booked_for_another_person": _l("Appointment booked online for another person"),
+    "appointment.moved": _l("Appointment moved"),
+    "appointment.cancelled": _l("Appointment cancelled"),
+    "appointment.confirmed": _l("Appointment confirmed"),
+    "appointment.details_changed": _l("Patient details modified"),
+    "appointment.duplicate_override": _l("Second appointment for the same person, with a reason"),
+    "appointment.early_dose": _l("Dose booked before the minimum interval, with a reason"),
+    "schedule_block.created": _l("Time block created"),
+    "schedule_block.updated": _l("Time block modified"),
+    "schedule_block.deleted": _l("Time block deleted"),
+    "schedule_block.padlock": _l("Time block locked or unlocked for online booking"),
+    "schedule_day.padlock": _l("Day locked or unlocked for online booking"),
+    "schedule.cloned": _l("Schedule cloned"),
 }
 
 
@@ -100,6 +115,16 @@ FIELDS: dict[str, Any] = {
     "longitude": _l("Longitude"), "attachment_name": _l("Attached file"),
     "service_id": _l("Service"), "question_id": _l("Eligibility questions"),
     "kind": _l("Communication"),
+    "slot": _l("Time"), "service": _l("Service"), "team": _l("Team"),
+    "location_id": _l("Location"), "team_id": _l("Team"), "starts_at": _l("Date and time"),
+    "coupon": _l("Confirmation number"), "online": _l("Booked online"),
+    "reason": _l("Reason"), "existing": _l("Existing appointment"), "hold": _l("Held first"),
+    "fields": _l("Fields modified"), "day": _l("Day"), "start": _l("Start"), "end": _l("End"),
+    "per_slot": _l("Places per time"), "online_open": _l("Open online"),
+    "slots": _l("Time slots"), "cancelled": _l("Appointments cancelled"),
+    "block_id": _l("Time block"), "why": _l("Why"), "source": _l("Source day"),
+    "targets": _l("Target days"), "blocks": _l("Time blocks"), "places": _l("Places"),
+    "skipped": _l("Days skipped"),
 }
 # Stored file names are random: the log names the file by attachment_name instead.
 HIDDEN = frozenset({"attachment_path", "logo_path", "role_id"})
@@ -115,6 +140,9 @@ def _label(field: str) -> str:
 def _value(field: str, value: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    named = reference(field, value)
+    if named is not None:
+        return named
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field == "role" and value in {r.value for r in Role}:
@@ -158,6 +186,10 @@ def detail_lines(details: dict[str, Any]) -> list[str]:
     """One readable line per change: 'Field: before → after'."""
     lines = []
     hidden = HIDDEN if can(Perm.APPOINTMENTS_VIEW) else HIDDEN | PATIENT_KEYS
+    before, after = details.get("before"), details.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):  # a move or an update
+        lines = move_lines(before, after, _label, _value)
+        details = {k: v for k, v in details.items() if k not in {"before", "after"}}
     for key, value in details.items():
         if key in hidden:
             continue
@@ -197,4 +229,9 @@ def object_names(entries: list[AuditLog]) -> dict[tuple[str, int], str]:
                   CommunicationSetting):
         ids = {e.object_id for e in entries if e.object_type == model.__name__ and e.object_id}
         names.update({(model.__name__, i): n for i, n in _names(model, ids).items()})
+    for entry in entries:
+        if entry.object_id and (entry.object_type, entry.object_id) not in names:
+            name = object_name(entry.object_type, entry.object_id)
+            if name is not None:
+                names[(entry.object_type, entry.object_id)] = name
     return names

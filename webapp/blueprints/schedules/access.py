@@ -5,25 +5,39 @@ from typing import Optional
 
 from flask import abort, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ... import params
 from ...accounts.permissions import location_scope, may_see_location, require_scope, team_scope
 from ...extensions import db
 from ...formatting import localized
-from ...models import Location, ScheduleBlock
+from ...models import Location, ScheduleBlock, Team, team_location
 from ...scheduling.blocks import teams_at
 from ...web import refuse
 
 
 def visible_locations() -> list[Location]:
-    """The locations the active role may see, active ones first."""
+    """The locations the active role may see, active ones first; a role limited to its own
+    teams sees only the locations where one of them works (it can act nowhere else)."""
     scope = location_scope()
     query = select(Location).order_by(Location.active.desc(), Location.position,
                                       Location.name_fr)
     if scope is not None:
         query = query.where(Location.id == scope)
+    teams = team_scope()
+    if teams is not None:
+        linked = select(team_location.c.location_id).where(team_location.c.team_id.in_(teams))
+        everywhere = select(Team.id).where(Team.id.in_(teams), Team.active, Team.all_locations)
+        query = query.where(or_(Location.id.in_(linked), everywhere.exists()))
     return list(db.session.scalars(query))
+
+
+def scope_note() -> Optional[str]:
+    """Why a role limited to its own teams does not see every location, or None."""
+    if team_scope() is None:
+        return None
+    return _("Only the locations where your teams work are shown: your role acts on your own "
+             "teams' schedules and appointments.")
 
 
 def location_or_403(location_id: Optional[int]) -> Location:
@@ -35,6 +49,8 @@ def location_or_403(location_id: Optional[int]) -> Location:
         abort(404)
     if not may_see_location(location.id):
         abort(403)
+    if team_scope() is not None and location not in visible_locations():
+        abort(403)  # none of the role's teams works there: nothing to act on
     return location
 
 

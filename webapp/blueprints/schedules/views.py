@@ -17,7 +17,7 @@ from ...scheduling.blocks import set_block_open, set_day_open
 from ...scheduling.calendar import Calendar, build, parse_day, parse_query, services_at
 from ...timeutil import local_today
 from . import blocks, bp, cloning  # noqa: F401  (their views join the blueprint)
-from .access import block_or_403, location_or_403, team_in_scope, visible_locations
+from .access import block_or_403, location_or_403, scope_note, team_in_scope, visible_locations
 
 __all__ = ["bp"]
 
@@ -25,7 +25,7 @@ __all__ = ["bp"]
 @bp.context_processor
 def _calendar_context() -> dict[str, Any]:
     """The shared calendar templates (templates/calendar/) link to this calendar."""
-    return {"calendar_endpoint": "schedules.index"}
+    return {"calendar_endpoint": "schedules.index", "scope_note": scope_note}
 
 
 def calendar_for(args: Any, locations: list[Location]) -> Calendar | None:
