@@ -122,6 +122,22 @@ def phone(number: phonenumbers.PhoneNumber) -> str:
     return f"{text} ext. {number.extension}" if number.extension else text
 
 
+def masked_email(address: str) -> str:
+    """g…@example.org: enough for the citizen to recognise their address on a shared screen."""
+    local, _at, domain = address.strip().partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"
+
+
+def masked_phone(number: str) -> str:
+    """418 ***-0123: the area code and the last four digits of a phone number."""
+    digits = "".join(c for c in number.split("ext.")[0] if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10:
+        return f"{digits[:3]} ***-{digits[-4:]}"
+    return f"***{digits[-4:]}"
+
+
 def nl2br(text: str | None) -> Markup:
     return Markup("<br>").join((text or "").splitlines())
 
@@ -133,5 +149,7 @@ def register(app: Flask) -> None:
         localtime=hhmm,          # 09:30
         localdate=iso_date,       # 2021-02-15
         date_text=date_text,      # lundi 15 février 2021; date_text("short"): lun. 15 févr.
-        decimal=decimal)          # 12,5 / 12.5
+        decimal=decimal,          # 12,5 / 12.5
+        masked_email=masked_email,  # g…@example.org
+        masked_phone=masked_phone)  # 418 ***-0123
     app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized)

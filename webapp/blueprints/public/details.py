@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ... import audit, booking
-from ...booking.citizen import answers_query
+from ...booking.citizen import answers_query, new_attempt
 from ...booking.patients import (
     FIELD_HINTS,
     FIELD_INPUTS,
@@ -49,18 +49,15 @@ def _form_values() -> dict[str, Any]:
     form = request.form
     values: dict[str, Any] = {name: form.get(name, "").strip()
                               for name in (*FORM_FIELDS, "email", "cell_phone")}
+    # The confirmation goes to every contact the citizen gave (PUB-7): no box to forget.
     values.update(for_whom="other" if form.get("for_whom") == "other" else "me",
-                  send_email=form.get("send_email") == "1", send_sms=form.get("send_sms") == "1",
+                  send_email=bool(values["email"]), send_sms=bool(values["cell_phone"]),
                   consent=form.get("consent") == "1")
     return values
 
 
-def _contact_errors(values: dict[str, Any], rules: dict[str, str]) -> dict[str, Any]:
+def _consent_errors(values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    if values["send_email"] and not values["email"]:
-        errors["email"] = _("Enter an email address to receive the confirmation by email.")
-    if values["send_sms"] and not values["cell_phone"]:
-        errors["cell_phone"] = _("Enter a cell phone number to receive the confirmation by SMS.")
     if not values["consent"]:
         errors["consent"] = _("Accept the terms of use and the privacy policy to book.")
     return errors
@@ -70,7 +67,7 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     """Save the details: the hold becomes the appointment, or the page says what is wrong."""
     values = _form_values()
     context = details_context(appointment, values=values)
-    errors = _contact_errors(values, context["rules"])
+    errors = _consent_errors(values)
     patient = {k: values[k] for k in (*FORM_FIELDS, "email", "cell_phone")}
     try:
         validate(patient, context["rules"])
@@ -90,7 +87,7 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     except booking.SlotFull as full:
         return render_template("public/race.html", location=context["location"],
                                service=context["service"], alternatives=full.alternatives,
-                               answers=context["answers"]), 409
+                               answers=context["answers"], attempt=new_attempt()), 409
     except booking.BookingError as error:
         booking.release_hold(appointment)  # this person cannot book this time: give the place back
         return render_template("public/step_error.html", location=context["location"],

@@ -1,0 +1,85 @@
+"""The citizen's booking as good as the best public services (issue 16): what was sent is
+said, a double tap costs nothing, one hold per browser session."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from webapp import booking
+from webapp.extensions import db
+from webapp.formatting import masked_email, masked_phone
+from webapp.models import Appointment, Message, Slot
+
+from .helpers import text
+from .test_public_booking import _q, setup  # noqa: F401  (the journey's fixture)
+
+
+def _hold(client, s, slot=None, attempt="tap-1"):
+    slot = slot or s["slot"]
+    return client.post("/book/hold", data={"slot": slot.id, "service": s["service"].id,
+                                           "attempt": attempt, **_q(s, s["yes"])})
+
+
+def _token(response):
+    assert response.status_code == 302, response.status_code
+    return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+def test_masks_show_enough_to_recognise_a_contact():
+    assert masked_email("gaston@example.org") == "g…@example.org"
+    assert masked_phone("418 555-0123") == "418 ***-0123"
+    assert masked_phone("1 418 555-0123 ext. 12") == "418 ***-0123"
+    assert masked_email("nonsense") == "…"
+
+
+def test_confirmation_goes_to_every_contact_given_and_the_page_says_so(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    done = client.post(f"/hold/{token}", data={
+        "first_name": "Gaston", "last_name": "Roy", "birth_date": "1950-02-03",
+        "email": "gaston@example.org", "cell_phone": "418 555-0123", "consent": "1"})
+    page = text(client.get(done.headers["Location"]))
+    channels = sorted(db.session.scalars(select(Message.channel)).all())
+    assert channels == ["email", "sms"]
+    assert "Confirmation envoyée à g…@example.org et au 418 ***-0123." in page
+    assert "gaston@example.org" not in page
+
+
+def test_without_contact_the_page_says_nothing_was_sent(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    done = client.post(f"/hold/{token}", data={
+        "first_name": "Gaston", "last_name": "Roy", "birth_date": "1950-02-03", "consent": "1"})
+    client.post("/lang", data={"lang": "en"})
+    page = text(client.get(done.headers["Location"]))
+    assert "No confirmation was sent: keep your confirmation number." in page
+    assert db.session.scalar(select(Message)) is None
+
+
+def test_a_double_tap_on_the_last_place_is_one_hold(client, app, setup):  # noqa: F811
+    first = _token(_hold(client, setup))
+    # the second tap of a slow connection: the browser never saw the first answer's cookie
+    again = _token(_hold(app.test_client(), setup))
+    assert again == first
+    assert db.session.get(Slot, setup["slot"].id).booked == 1
+    assert len(db.session.scalars(select(Appointment)).all()) == 1
+    # the same tap once the first answer arrived: the session's own hold
+    assert _token(_hold(client, setup, attempt="another-page")) == first
+
+
+def test_a_new_hold_releases_the_previous_one_of_the_session(client, setup):  # noqa: F811
+    slots = setup["block"].slots
+    first = _token(_hold(client, setup, slots[0]))
+    second = _token(_hold(client, setup, slots[1], attempt="tap-2"))
+    assert first != second
+    assert db.session.get(Slot, slots[0].id).booked == 0
+    assert db.session.get(Slot, slots[1].id).booked == 1
+
+
+def test_a_key_names_one_hold_until_it_ends(app, setup):  # noqa: F811
+    s = setup
+    request = booking.BookingRequest(s["slot"], s["service"], online=True,
+                                     eligibility={str(s["question"].id): s["yes"].id})
+    held = booking.hold(request, key="k")
+    assert booking.hold(request, key="k").id == held.id
+    booking.release_hold(held)
+    again = booking.hold(request, key="k")
+    assert again.id != held.id and again.token != held.token
+    assert db.session.get(Slot, s["slot"].id).booked == 1
