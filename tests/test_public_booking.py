@@ -70,7 +70,7 @@ def test_dates_then_times_then_hold_then_details_then_booked(client, setup):
     token = response.headers["Location"].rsplit("/", 1)[-1]
     assert db.session.get(Slot, s["slot"].id).booked == 1  # held
     details = client.get(f"/hold/{token}")
-    assert "réservée encore" in text(details)
+    assert "Cette heure est réservée pour vous : il reste" in text(details)
     missing = client.post(f"/hold/{token}", data={"first_name": "Marie"})
     assert missing.status_code == 422
     assert "Acceptez les termes" in text(missing)

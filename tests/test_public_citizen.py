@@ -83,3 +83,43 @@ def test_a_key_names_one_hold_until_it_ends(app, setup):  # noqa: F811
     again = booking.hold(request, key="k")
     assert again.id != held.id and again.token != held.token
     assert db.session.get(Slot, s["slot"].id).booked == 1
+
+
+def _expire_and_give_away(app, s, token):
+    held = db.session.scalar(select(Appointment).where(Appointment.token == token))
+    booking.release_hold(held)  # as the job does once the 10 minutes are over
+    other = app.test_client()
+    _token(_hold(other, s, attempt="someone-else"))
+
+
+def test_details_say_the_time_left_in_words_without_a_live_clock(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    page = client.get(f"/hold/{token}").get_data(as_text=True)
+    assert "Cette heure est réservée pour vous : il reste " in text(client.get(f"/hold/{token}"))
+    assert "9 minutes" in page or "10 minutes" in page
+    assert 'role="status" data-warning="Il reste moins de 2 minutes' in page
+    assert 'class="hold" role="status"' not in page
+
+
+def test_after_expiry_the_page_says_the_ten_minutes_ran_out_and_keeps_the_details(
+        client, app, setup):  # noqa: F811
+    s = setup
+    token = _token(_hold(client, s))
+    _expire_and_give_away(app, s, token)
+    typed = {"first_name": "Gaston", "last_name": "Roy", "birth_date": "1950-02-03",
+             "email": "gaston@example.org", "consent": "1"}
+    lost = client.post(f"/hold/{token}", data=typed)
+    assert lost.status_code == 409
+    page = text(lost)
+    assert "Vos 10 minutes sont écoulées" in page and "prise par quelqu'un" not in page
+    assert "9 h 00" in page  # the lost time is named
+    html = lost.get_data(as_text=True)
+    assert 'name="keep_first_name" value="Gaston"' in html
+    other = s["block"].slots[1]
+    chosen = client.post("/book/hold", data={
+        "slot": other.id, "service": s["service"].id, "attempt": "after",
+        **_q(s, s["yes"]), **{f"keep_{k}": v for k, v in typed.items()}})
+    assert chosen.status_code == 200
+    form = chosen.get_data(as_text=True)
+    assert 'value="Gaston"' in form and 'value="gaston@example.org"' in form
+    assert db.session.get(Slot, other.id).booked == 1

@@ -18,7 +18,7 @@ from babel.dates import format_date, format_skeleton
 from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from .timeutil import local_today, planner_zone
@@ -138,6 +138,14 @@ def masked_phone(number: str) -> str:
     return f"***{digits[-4:]}"
 
 
+def minutes_left(seconds: int) -> str:
+    """A countdown in words, read well by a screen reader: "9 minutes", not "9:57"."""
+    minutes = seconds // 60
+    if minutes < 1:
+        return gettext("less than a minute")
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+
+
 def nl2br(text: str | None) -> Markup:
     return Markup("<br>").join((text or "").splitlines())
 
@@ -152,4 +160,5 @@ def register(app: Flask) -> None:
         decimal=decimal,          # 12,5 / 12.5
         masked_email=masked_email,  # g…@example.org
         masked_phone=masked_phone)  # 418 ***-0123
-    app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized)
+    app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized,
+                                minutes_left=minutes_left)

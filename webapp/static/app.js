@@ -209,13 +209,30 @@
     if (closestTo(event, "[data-print]")) { window.print(); }
   }
 
-  // The hold countdown of the public booking (m:ss), from data-seconds.
+  // The hold countdown of the public booking, in words ("9 minutes"), from data-seconds.
+  // It changes once a minute and is no live region; the hold's alert region speaks
+  // twice: under 2 minutes left, and when the time is up.
   function startCountdown(el) {
     var end = Date.now() + 1000 * parseInt(el.getAttribute("data-seconds"), 10);
+    var alert = el.closest(".hold") && el.closest(".hold").querySelector(".hold-alert");
+    var warned = false;
+    function say(text) { if (alert) { alert.textContent = text; } }
     function tick() {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      if (left > 0) { setTimeout(tick, 1000); }
+      var minutes = Math.floor(left / 60);
+      el.textContent = minutes >= 2 ? el.getAttribute("data-many").replace("{n}", minutes)
+        : minutes === 1 ? el.getAttribute("data-one") : el.getAttribute("data-last");
+      if (left <= 120 && left > 0 && !warned) {
+        warned = true;
+        say(alert && alert.getAttribute("data-warning"));
+        el.closest(".hold").classList.add("ending");
+      }
+      if (left === 0) {
+        say(alert && alert.getAttribute("data-expired"));
+        el.closest(".hold").classList.add("ended");
+        return;
+      }
+      setTimeout(tick, 1000 * ((left % 60) || 60));  // next when the minute changes
     }
     tick();
   }

@@ -21,7 +21,7 @@ from ...booking.search import locations_offering
 from ...extensions import db, limiter
 from ...models import Appointment, Location, Service, Slot, Status
 from . import bp
-from .details import details_context, submit_details
+from .details import KEPT_PREFIX, details_context, form_values, kept_fields, submit_details
 
 PUBLIC_POST_LIMIT = "30 per minute"
 
@@ -103,12 +103,22 @@ def take_hold() -> Response | str | tuple[str, int]:
     except booking.SlotFull as full:
         return render_template("public/race.html", location=place, service=service,
                                alternatives=one_per_time(full.alternatives),
-                               answers=answers_query(answers), attempt=new_attempt()), 409
+                               answers=answers_query(answers), attempt=new_attempt(),
+                               lost=slot, kept=_kept()), 409
     except booking.BookingError as error:
         return render_template("public/step_error.html", location=place, service=service,
                                message=error.message, answers=answers_query(answers)), 409
     session["hold"] = held.token
+    if _kept():  # details typed for a lost time: the form again, filled in (a re-post is
+        # harmless, the same attempt key names the same hold)
+        return render_template("public/details.html",
+                               **details_context(held, values=form_values(KEPT_PREFIX)))
     return redirect(url_for("public.details", token=held.token))
+
+
+def _kept() -> dict[str, str]:
+    return kept_fields(form_values(KEPT_PREFIX)) if any(
+        k.startswith(KEPT_PREFIX) for k in request.form) else {}
 
 
 def answers_from_form(service: Service) -> dict[str, int]:

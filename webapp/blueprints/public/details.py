@@ -45,9 +45,13 @@ def details_context(appointment: Appointment, errors: Optional[dict[str, Any]] =
     }
 
 
-def _form_values() -> dict[str, Any]:
-    form = request.form
-    values: dict[str, Any] = {name: form.get(name, "").strip()
+KEPT_PREFIX = "keep_"  # the typed details, carried in hidden fields to another time
+
+
+def form_values(prefix: str = "") -> dict[str, Any]:
+    """The details typed in the form (or carried with `prefix` from another page)."""
+    form = {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix)}
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip()[:2000]
                               for name in (*FORM_FIELDS, "email", "cell_phone")}
     # The confirmation goes to every contact the citizen gave (PUB-7): no box to forget.
     values.update(for_whom="other" if form.get("for_whom") == "other" else "me",
@@ -63,9 +67,17 @@ def _consent_errors(values: dict[str, Any]) -> dict[str, Any]:
     return errors
 
 
+def kept_fields(values: dict[str, Any]) -> dict[str, str]:
+    """The typed details as hidden fields, so choosing another time keeps them."""
+    fields = {f"{KEPT_PREFIX}{k}": str(v) for k, v in values.items()
+              if isinstance(v, str) and v and k not in ("send_email", "send_sms")}
+    fields.update({f"{KEPT_PREFIX}consent": "1"} if values.get("consent") else {})
+    return fields
+
+
 def submit_details(appointment: Appointment, language: str) -> Response | str | tuple[str, int]:
     """Save the details: the hold becomes the appointment, or the page says what is wrong."""
-    values = _form_values()
+    values = form_values()
     context = details_context(appointment, values=values)
     errors = _consent_errors(values)
     patient = {k: values[k] for k in (*FORM_FIELDS, "email", "cell_phone")}
@@ -84,10 +96,11 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     except PatientDataInvalid as invalid:
         context["errors"] = {**invalid.errors, **errors}
         return render_template("public/details.html", **context), 422
-    except booking.SlotFull as full:
+    except booking.SlotFull as full:  # the 10 minutes ran out and someone took the place
         return render_template("public/race.html", location=context["location"],
                                service=context["service"], alternatives=full.alternatives,
-                               answers=context["answers"], attempt=new_attempt()), 409
+                               answers=context["answers"], attempt=new_attempt(),
+                               lost=context["slot"], expired=True, kept=kept_fields(values)), 409
     except booking.BookingError as error:
         booking.release_hold(appointment)  # this person cannot book this time: give the place back
         return render_template("public/step_error.html", location=context["location"],
