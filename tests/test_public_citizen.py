@@ -122,4 +122,6 @@ def test_after_expiry_the_page_says_the_ten_minutes_ran_out_and_keeps_the_detail
     assert chosen.status_code == 200
     form = chosen.get_data(as_text=True)
     assert 'value="Gaston"' in form and 'value="gaston@example.org"' in form
+    held = db.session.scalar(select(Appointment).where(Appointment.slot_id == other.id))
+    assert f'action="/hold/{held.token}"' in form  # saving books the new time
     assert db.session.get(Slot, other.id).booked == 1

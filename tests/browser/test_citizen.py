@@ -1,0 +1,139 @@
+"""The citizen's booking at 360 px, as issue 16 asks: a double tap is one hold, a booking
+without JavaScript confirms to both contacts, details survive an expired hold."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from webapp import booking
+from webapp.extensions import db
+from webapp.models import Appointment, EligibilityAnswer, EligibilityQuestion, Message, Slot
+from webapp.timeutil import local_today
+
+from ..factories import make_block, make_location, make_service, make_team
+from .conftest import planner_app, serving
+from .test_public_journey import check_accessibility, narrow
+
+pytestmark = pytest.mark.browser
+DAY = local_today() + timedelta(days=2)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: Any) -> Iterator[tuple[str, Any, str]]:
+    app = planner_app(tmp_path_factory.mktemp("citizen"), demo=False)
+    with app.app_context():
+        from webapp.organization import ensure_organization
+
+        org = ensure_organization()
+        org.name_fr = org.name_en = "Pharmacie Test"
+        org.online_booking_open = True
+        service = make_service(name="Vaccin", name_en="Vaccine")
+        question = EligibilityQuestion(text_fr="18 ans ou plus?", text_en="18 or older?", answers=[
+            EligibilityAnswer(text_fr="Oui", text_en="Yes", eligible=True, position=1)])
+        service.questions.append(question)
+        alma = make_location("Pharmacie Alma", "G8B 1M4")
+        team = make_team(locations=[alma], services=[service])
+        make_block(alma, team, [service], DAY, "09:00", "12:00", per_slot=1)
+        db.session.commit()
+        times = (f"/book/{alma.id}/{service.id}/{DAY.isoformat()}"
+                 f"?q{question.id}={question.answers[0].id}")
+    with serving(app) as base:
+        yield base, app, times
+
+
+def _phone(browser: Any, javascript: bool = True) -> Any:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-CA",
+                                  is_mobile=True, has_touch=True, java_script_enabled=javascript)
+    return context.new_page()
+
+
+def _holds(app: Any) -> list[Appointment]:
+    with app.app_context():
+        return list(db.session.scalars(select(Appointment).where(Appointment.status == "held")))
+
+
+def _fill(page: Any, first: str = "Gaston") -> None:
+    page.get_by_role("textbox", name="Prénom", exact=True).fill(first)
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Roy")
+    page.get_by_role("textbox", name="Date de naissance", exact=True).fill("1950-02-03")
+    page.get_by_role("textbox", name="Courriel", exact=True).fill("gaston@example.org")
+    page.get_by_role("textbox", name="Téléphone cellulaire", exact=True).fill("418 555-0123")
+    page.get_by_label(re.compile("J'accepte")).check()
+
+
+def test_a_double_tap_on_a_time_holds_one_place(browser, server):
+    base, app, times = server
+    page = _phone(browser)
+    page.goto(base + times)
+    before = len(_holds(app))
+    sent = []
+
+    def twice(route: Any) -> None:  # a slow phone: the tap reaches the server twice
+        sent.append(route.request.post_data)
+        if len(sent) == 1:
+            route.fetch(max_redirects=0)
+        route.continue_()
+
+    page.route("**/book/hold", twice)
+    page.get_by_role("button", name="9 h 00", exact=True).click()
+    expect(page.get_by_role("heading", name="Vos renseignements")).to_be_visible()
+    expect(page.get_by_text(re.compile("il reste (9|10) minutes"))).to_be_visible()
+    assert len(_holds(app)) == before + 1  # the last place of 9 h 00, held once
+    check_accessibility(page)
+    narrow(page)
+    page.context.close()
+
+
+def test_without_javascript_the_confirmation_goes_to_both_contacts(browser, server):
+    base, app, times = server
+    page = _phone(browser, javascript=False)
+    page.goto(base + times)
+    page.get_by_role("button", name="10 h 00", exact=True).click()
+    _fill(page)
+    page.get_by_role("button", name="Réserver ce rendez-vous").click()
+    expect(page.get_by_text(
+        "Confirmation envoyée à g…@example.org et au 418 ***-0123.")).to_be_visible()
+    coupon = page.locator(".coupon-number strong").inner_text()
+    with app.app_context():
+        appointment = db.session.scalar(select(Appointment).where(Appointment.coupon == coupon))
+        channels = sorted(db.session.scalars(select(Message.channel).where(
+            Message.appointment_id == appointment.id)))
+    assert channels == ["email", "sms"]
+    narrow(page)
+    page.context.close()
+
+
+def test_after_the_ten_minutes_someone_took_the_place_and_the_details_are_kept(browser,
+                                                                               server):
+    base, app, times = server
+    page = _phone(browser)
+    page.goto(base + times)
+    page.get_by_role("button", name="11 h 00", exact=True).click()
+    expect(page.get_by_role("heading", name="Vos renseignements")).to_be_visible()
+    _fill(page, first="Rosalie")
+    token = page.url.rsplit("/", 1)[-1]
+    with app.app_context():  # the 10 minutes pass, someone else takes the place
+        held = db.session.scalar(select(Appointment).where(Appointment.token == token))
+        booking.release_hold(held)
+        slot = db.session.get(Slot, held.slot_id)
+        booking.hold(booking.BookingRequest(slot, held.service, online=True,
+                                            eligibility=held.eligibility))
+    page.get_by_role("button", name="Réserver ce rendez-vous").click()
+    expect(page.get_by_role("heading", name="Vos 10 minutes sont écoulées")).to_be_visible()
+    expect(page.get_by_text(re.compile("L'heure choisie, le .* 11 h 00"))).to_be_visible()
+    check_accessibility(page)
+    narrow(page)
+    page.get_by_role("button", name=re.compile("11 h 15")).click()
+    expect(page.get_by_role("textbox", name="Prénom", exact=True)).to_have_value("Rosalie")
+    expect(page.get_by_role("textbox", name="Téléphone cellulaire", exact=True)).to_have_value(
+        "418 555-0123")
+    page.get_by_role("button", name="Réserver ce rendez-vous").click()
+    expect(page.get_by_text(
+        "Confirmation envoyée à g…@example.org et au 418 ***-0123.")).to_be_visible()
+    page.context.close()
