@@ -2,6 +2,8 @@
 said, a double tap costs nothing, one hold per browser session."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from webapp import booking
@@ -125,3 +127,37 @@ def test_after_expiry_the_page_says_the_ten_minutes_ran_out_and_keeps_the_detail
     held = db.session.scalar(select(Appointment).where(Appointment.slot_id == other.id))
     assert f'action="/hold/{held.token}"' in form  # saving books the new time
     assert db.session.get(Slot, other.id).booked == 1
+
+
+def test_errors_are_summarised_with_links_to_the_fields(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    response = client.post(f"/hold/{token}", data={"first_name": "Gaston",
+                                                   "birth_date": "31 smarch 1948"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = html[html.index('class="error-summary"'):html.index("</div>", html.index(
+        'class="error-summary"'))]
+    assert "autofocus" in summary
+    assert re.findall(r'href="#(f-\w+)"', summary) == ["f-last_name", "f-birth_date", "f-consent"]
+    assert "Date de naissance : Inscrivez une date comme 12/05/1948" in summary
+    assert 'id="f-birth_date" name="birth_date"' in html and 'aria-describedby="e-birth_date"' in html
+
+
+def test_birth_date_typed_the_quebec_way_books(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    done = client.post(f"/hold/{token}", data={"first_name": "Gaston", "last_name": "Roy",
+                                               "birth_date": "12 mai 1948", "consent": "1"})
+    assert done.status_code == 302
+    appointment = db.session.scalar(select(Appointment).where(Appointment.token == token))
+    assert appointment.patient.birth_date.isoformat() == "1948-05-12"
+    found = client.post("/cancel", data={"coupon": appointment.coupon, "second": "12/05/1948"})
+    assert found.status_code == 302
+
+
+def test_cancel_lookup_mismatch_marks_both_fields_and_hints(client, setup):  # noqa: F811
+    response = client.post("/cancel", data={"coupon": "ACD479", "second": "12/05/1948"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert html.count('aria-invalid="true"') == 2
+    assert 'aria-describedby="h-second e-lookup"' in html
+    assert "Vérifiez le numéro de confirmation" in text(response)

@@ -137,3 +137,27 @@ def test_after_the_ten_minutes_someone_took_the_place_and_the_details_are_kept(b
     expect(page.get_by_text(
         "Confirmation envoyée à g…@example.org et au 418 ***-0123.")).to_be_visible()
     page.context.close()
+
+
+def test_errors_lead_to_the_fields_and_a_typed_birth_date_books(browser, server):
+    base, _app, times = server
+    page = _phone(browser)
+    page.goto(base + times)
+    page.get_by_role("button", name="9 h 30", exact=True).click()
+    page.get_by_role("textbox", name="Prénom", exact=True).fill("Gaston")
+    page.get_by_role("textbox", name="Date de naissance", exact=True).fill("31 smarch 1948")
+    page.get_by_role("button", name="Réserver ce rendez-vous").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(3)
+    check_accessibility(page)
+    narrow(page)
+    summary.get_by_role("link", name=re.compile("^Date de naissance")).click()
+    birth = page.get_by_role("textbox", name="Date de naissance", exact=True)
+    expect(birth).to_be_focused()
+    birth.fill("12 mai 1948")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Roy")
+    page.get_by_label(re.compile("J'accepte")).check()
+    page.get_by_role("button", name="Réserver ce rendez-vous").click()
+    expect(page.get_by_text("Aucune confirmation n'a été envoyée", exact=False)).to_be_visible()
+    page.context.close()

@@ -237,6 +237,16 @@
     tick();
   }
 
+  // A link of an error summary puts the cursor in its field, not just the page at it.
+  function focusErrorField(event) {
+    var link = closestTo(event, ".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({block: "center"});
+  }
+
   // What needs this file is shown or started once, in the page and in content htmx adds.
   function enhance(root) {
     root.querySelectorAll("[data-print][hidden]").forEach(function (button) { button.hidden = false; });
@@ -252,7 +262,7 @@
 
   // ---- Listeners: every event this file handles, each handler registered once ----
   var HANDLERS = {
-    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage],
+    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage, focusErrorField],
     "keydown": [closeMenusOnEscape],
     "change": [highlightRole],
     "input": [tickSendBox],
