@@ -161,3 +161,19 @@ def test_cancel_lookup_mismatch_marks_both_fields_and_hints(client, setup):  # n
     assert html.count('aria-invalid="true"') == 2
     assert 'aria-describedby="h-second e-lookup"' in html
     assert "Vérifiez le numéro de confirmation" in text(response)
+
+
+def test_confirmation_page_right_after_booking_then_cancelled(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    done = client.post(f"/hold/{token}", data={"first_name": "Gaston", "last_name": "Roy",
+                                               "birth_date": "1950-02-03", "consent": "1"})
+    fresh = client.get(done.headers["Location"])
+    html = fresh.get_data(as_text=True)
+    assert "Confirmer mon rendez-vous" not in text(fresh)  # the booking is finished
+    assert 'aria-label="Code QR du numéro de confirmation' in html
+    later = client.get(f"/appointment/{token}")
+    assert "Confirmer mon rendez-vous" in text(later)
+    client.post(f"/appointment/{token}/cancel")
+    cancelled = text(client.get(f"/appointment/{token}"))
+    assert "Prendre un autre rendez-vous" in cancelled
+    assert "Apportez votre carte." not in cancelled  # no instructions for a cancelled one

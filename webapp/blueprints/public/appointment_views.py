@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ... import booking
 from ...booking.citizen import calendar_file, confirmation_recipients, find_for_cancel
 from ...booking.confirmations import address_of
+from ...booking.coupon_qr import qr_svg
 from ...extensions import db, limiter
 from ...formatting import localized
 from ...models import Appointment, Location, Service, Status
@@ -40,7 +41,9 @@ def appointment(token: str) -> str:
     return render_template("public/appointment.html", appointment=item,
                            service=db.session.get(Service, item.service_id),
                            location=db.session.get(Location, item.location_id),
-                           new=new, sent=confirmation_recipients(item) if new else {})
+                           new=new, sent=confirmation_recipients(item) if new else {},
+                           qr=qr_svg(item.coupon, _("QR code of the confirmation number %(coupon)s",
+                                                    coupon=item.coupon)))
 
 
 @bp.post("/appointment/<token>/confirm")
