@@ -79,6 +79,8 @@ def test_location_page_shows_messages_and_the_transitional_text(client):
                  "Réservation fermée pour la nuit."):
         assert said in page
     assert "<dialog open" in page
+    again = text(client.get(f"/location/{alma.id}/{service.id}"))
+    assert "Entrée par l'arrière." in again and "<dialog" not in again  # once per session
 
 
 def test_location_page_404_for_unknown_or_unoffered(client):

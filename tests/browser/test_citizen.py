@@ -161,3 +161,33 @@ def test_errors_lead_to_the_fields_and_a_typed_birth_date_books(browser, server)
     page.get_by_role("button", name="Réserver ce rendez-vous").click()
     expect(page.get_by_text("Aucune confirmation n'a été envoyée", exact=False)).to_be_visible()
     page.context.close()
+
+
+def test_the_pop_up_is_a_modal_closed_by_esc_and_shown_once(browser, server):
+    base, app, times = server
+    with app.app_context():
+        from webapp.organization import ensure_organization
+
+        ensure_organization().popup_fr = "Apportez votre carte."
+        db.session.commit()
+    location = re.sub(r"^/book/(\d+)/(\d+)/.*$", r"/location/\1/\2", times)
+    page = _phone(browser)
+    page.goto(base + location)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="J'ai compris")).to_be_focused()
+    assert page.evaluate("document.querySelector('#popup').matches(':modal')")
+    for _ in range(3):  # the page behind is inert: Tab stays in the pop-up
+        page.keyboard.press("Tab")
+        assert page.evaluate("!document.activeElement || document.activeElement === document.body"
+                             " || !!document.activeElement.closest('dialog')")
+    check_accessibility(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.reload()
+    expect(page.get_by_role("heading", name="Pharmacie Alma")).to_be_visible()
+    expect(page.locator("dialog")).to_have_count(0)  # once per session
+    page.get_by_role("button", name="Choisir une date").click()  # no answer: the error page
+    expect(page.get_by_text("Veuillez répondre à toutes les questions.")).to_be_visible()
+    expect(page.locator("dialog")).to_have_count(0)
+    page.context.close()

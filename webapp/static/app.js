@@ -247,8 +247,17 @@
     field.scrollIntoView({block: "center"});
   }
 
+  // The public pop-up is rendered open (it shows without this file); here it becomes a
+  // real modal: a backdrop, the page behind inert, Esc closes it.
+  function showModal(dialog) {
+    if (typeof dialog.showModal !== "function") { return; }
+    if (dialog.open) { dialog.close(); }
+    dialog.showModal();
+  }
+
   // What needs this file is shown or started once, in the page and in content htmx adds.
   function enhance(root) {
+    root.querySelectorAll("dialog[data-modal][open]").forEach(showModal);
     root.querySelectorAll("[data-print][hidden]").forEach(function (button) { button.hidden = false; });
     root.querySelectorAll(".countdown[data-seconds]:not([data-counting])").forEach(function (el) {
       el.setAttribute("data-counting", "");

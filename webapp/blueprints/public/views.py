@@ -1,7 +1,7 @@
 """The public site, for citizens: find a location, its page, terms and privacy policy."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, session
 from flask_babel import gettext as _
 
 from ...booking.search import (
@@ -61,8 +61,10 @@ def location(location_id: int, service_id: int) -> str:
     if not (service.active and place.active) or place not in locations_offering(service):
         abort(404)
     available = place.id in locations_with_open_availability(service)
+    popup = not session.get("popup_seen")  # the pop-up once per browser session
+    session["popup_seen"] = True
     return render_template("public/location.html", service=service, location=place,
-                           available=available)
+                           available=available, popup=popup)
 
 
 @bp.get("/terms")
