@@ -10,6 +10,7 @@ Instants (aware datetimes) are written in the planner's time zone.
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time
 from typing import Any, Optional
 
@@ -146,6 +147,14 @@ def minutes_left(seconds: int) -> str:
     return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
+def near(place: str, lang: Optional[str] = None) -> str:
+    """"near Alma Southeast" / "près d'Alma Sud-Est": French elides "de" before a vowel."""
+    initial = unicodedata.normalize("NFKD", place[:1]).lower()[:1]
+    if initial in "aeiouy" and initial:
+        return gettext("near (before a vowel) %(place)s", place=place)
+    return gettext("near %(place)s", place=place)
+
+
 def nl2br(text: str | None) -> Markup:
     return Markup("<br>").join((text or "").splitlines())
 
@@ -161,4 +170,4 @@ def register(app: Flask) -> None:
         masked_email=masked_email,  # g…@example.org
         masked_phone=masked_phone)  # 418 ***-0123
     app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized,
-                                minutes_left=minutes_left)
+                                minutes_left=minutes_left, near=near)

@@ -191,3 +191,26 @@ def test_the_pop_up_is_a_modal_closed_by_esc_and_shown_once(browser, server):
     expect(page.get_by_text("Veuillez répondre à toutes les questions.")).to_be_visible()
     expect(page.locator("dialog")).to_have_count(0)
     page.context.close()
+
+
+def test_postal_code_messages_and_area_names_in_french(browser, server):
+    base, _app, _times = server
+    page = _phone(browser)
+    page.goto(base + "/")
+    code = page.get_by_label("Code postal")
+    for typed, said in (("123", "Un code postal a 6 caractères"),
+                        ("Z9Z 9Z9", "Aucun code postal canadien ne commence par Z9Z"),
+                        ("H0H 0H0", "Aucun secteur ne correspond à ce code postal")):
+        code.fill(typed)
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page.get_by_text(said)).to_be_visible()
+        expect(code).to_have_attribute("aria-invalid", "true")
+        narrow(page)
+    check_accessibility(page)
+    code.fill("G8B-1M4")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text(re.compile(r"Résultats près d'Alma Sud-Est \(G8B\)"))).to_be_visible()
+    expect(page).to_have_title(re.compile("près de G8B"))
+    expect(page.get_by_text("Dans votre secteur")).to_be_visible()
+    narrow(page)
+    page.context.close()

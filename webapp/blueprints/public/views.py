@@ -43,14 +43,23 @@ def find() -> tuple[str, int] | str:
     try:
         area = parse_area(form.postal_code.data or "")
     except SearchError as error:
-        message = (_("This postal code is not valid. Enter it like this: G8B 1M4.")
-                   if str(error) == "malformed" else
-                   _("This postal code does not exist. Check it and try again."))
-        form.postal_code.errors = [message]
+        form.postal_code.errors = [postal_code_message(str(error), form.postal_code.data)]
         return render_template("public/home.html", form=form, services=services), 400
     results = nearest(service, area)
     return render_template("public/home.html", form=form, services=services, service=service,
                            area=area, results=results)
+
+
+def postal_code_message(reason: str, typed: str | None) -> str:
+    """What to tell a citizen whose postal code cannot be searched."""
+    if reason == "malformed":
+        return _("A postal code has 6 characters, letter-digit-letter digit-letter-digit, "
+                 "for example G8B 1M4.")
+    if reason == "impossible":
+        return _("No Canadian postal code starts with %(start)s. Check the letters.",
+                 start=(typed or "").strip().upper()[:3])
+    return _("No area matches this postal code. Check it, or try another postal code "
+             "nearby.")
 
 
 @bp.get("/location/<int:location_id>/<int:service_id>")
