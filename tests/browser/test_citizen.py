@@ -214,3 +214,29 @@ def test_postal_code_messages_and_area_names_in_french(browser, server):
     expect(page.get_by_text("Dans votre secteur")).to_be_visible()
     narrow(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("zoom", ["text", "page"])
+def test_every_step_reads_at_200_percent_without_sideways_scroll(browser, server, zoom):
+    base, _app, times = server
+    width = 360 if zoom == "text" else 180  # page zoom 200 % on a 360 px phone: 180 css px
+    context = browser.new_context(viewport={"width": width, "height": 740}, locale="fr-CA")
+    page = context.new_page()
+
+    def fits() -> None:
+        if zoom == "text":
+            page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+    location = re.sub(r"^/book/(\d+)/(\d+)/.*$", r"/location/\1/\2", times)
+    for path in ("/", "/find?postal_code=G8B+1M4", location, "/cancel",
+                 times.replace(DAY.isoformat(), "dates"), times):
+        page.goto(base + path)
+        fits()
+    page.get_by_role("button", name="11 h 45" if zoom == "text" else "11 h 30").click()
+    expect(page.get_by_role("heading", name="Vos renseignements")).to_be_visible()
+    fits()
+    page.get_by_role("button", name="Réserver ce rendez-vous").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    fits()
+    context.close()

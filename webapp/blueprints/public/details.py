@@ -38,7 +38,7 @@ def details_context(appointment: Appointment, errors: Optional[dict[str, Any]] =
         remaining = max(0, int((appointment.hold_expires_at - utcnow()).total_seconds()))
     labels = {**{f["name"]: f["label"] for f in fields}, "cell_phone": FIELD_LABELS["cell_phone"],
               "email": FIELD_LABELS["email"], "comment": FIELD_LABELS["comment"],
-              "consent": _("Terms of use and privacy policy")}
+              "consent": _("Consent")}
     return {
         "appointment": appointment, "service": service, "slot": slot, "labels": labels,
         "location": db.session.get(Location, appointment.location_id),

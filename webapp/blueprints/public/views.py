@@ -22,6 +22,8 @@ from .forms import FindForm
 def _find_form(services: list[Service]) -> FindForm:
     form = FindForm(request.args)
     form.service.choices = [(s.id, localized(s, "name")) for s in services]
+    if "service" not in request.args and services:
+        form.service.data = services[0].id  # as the select it replaces showed
     return form
 
 
