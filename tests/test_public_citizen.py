@@ -177,3 +177,16 @@ def test_confirmation_page_right_after_booking_then_cancelled(client, setup):  #
     cancelled = text(client.get(f"/appointment/{token}"))
     assert "Prendre un autre rendez-vous" in cancelled
     assert "Apportez votre carte." not in cancelled  # no instructions for a cancelled one
+
+
+def test_switching_language_keeps_the_typed_details(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    switched = client.post(f"/hold/{token}", data={"first_name": "Gaston", "email": "g@x.org",
+                                                   "switch_lang": "en"})
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and "Your details" in html
+    assert 'value="Gaston"' in html and 'value="g@x.org"' in html
+    assert "This field is required" not in html  # nothing was checked, nothing saved
+    assert db.session.scalar(select(Appointment).where(Appointment.token == token)
+                             ).status == "held"
+    assert "Your details" in text(client.get(f"/hold/{token}"))  # the language stays

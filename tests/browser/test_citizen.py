@@ -240,3 +240,19 @@ def test_every_step_reads_at_200_percent_without_sideways_scroll(browser, server
     expect(page.locator(".error-summary")).to_be_visible()
     fits()
     context.close()
+
+
+def test_the_language_switch_keeps_what_was_typed(browser, server):
+    base, _app, times = server
+    page = _phone(browser, javascript=False)
+    page.goto(base + times)
+    page.get_by_role("button", name="10 h 45", exact=True).click()
+    page.get_by_role("textbox", name="Prénom", exact=True).fill("Rosalie")
+    page.get_by_role("textbox", name="Date de naissance", exact=True).fill("12 mai 1948")
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.get_by_role("heading", name="Your details")).to_be_visible()
+    expect(page.get_by_role("textbox", name="First name", exact=True)).to_have_value("Rosalie")
+    expect(page.get_by_role("textbox", name="Birth date", exact=True)).to_have_value(
+        "12 mai 1948")
+    narrow(page)
+    page.context.close()

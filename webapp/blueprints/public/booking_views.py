@@ -21,7 +21,14 @@ from ...booking.search import locations_offering
 from ...extensions import db, limiter
 from ...models import Appointment, Location, Service, Slot, Status
 from . import bp
-from .details import KEPT_PREFIX, details_context, form_values, kept_fields, submit_details
+from .details import (
+    KEPT_PREFIX,
+    details_context,
+    form_values,
+    kept_fields,
+    submit_details,
+    switch_language,
+)
 
 PUBLIC_POST_LIMIT = "30 per minute"
 
@@ -154,6 +161,8 @@ def details(token: str) -> Response | str | tuple[str, int]:
         return redirect(url_for("public.appointment", token=token))
     if appointment.status not in (Status.HELD.value, Status.EXPIRED.value):
         abort(404)
+    if request.method == "POST" and request.form.get("switch_lang"):
+        return switch_language(appointment, request.form["switch_lang"])
     if request.method == "POST":
         return submit_details(appointment, _language())
     return render_template("public/details.html", **details_context(appointment))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import redirect, render_template, request, session, url_for
+from flask import make_response, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -19,6 +20,7 @@ from ...booking.patients import (
 )
 from ...extensions import db
 from ...models import Appointment, Location, Service, Slot, utcnow
+from ...web import remember_language
 
 FORM_FIELDS = ("first_name", "last_name", "birth_date", "health_insurance_number", "sex",
                "postal_code", "phone", "comment")
@@ -76,6 +78,15 @@ def kept_fields(values: dict[str, Any]) -> dict[str, str]:
               if isinstance(v, str) and v and k not in ("send_email", "send_sms")}
     fields.update({f"{KEPT_PREFIX}consent": "1"} if values.get("consent") else {})
     return fields
+
+
+def switch_language(appointment: Appointment, wanted: str) -> Response:
+    """The form again in the other language, with what was typed: nothing is saved."""
+    lang = "en" if wanted == "en" else "fr_CA"
+    with force_locale(lang):
+        page = render_template("public/details.html",
+                               **details_context(appointment, values=form_values()))
+    return remember_language(make_response(page), lang)  # type: ignore[no-any-return]
 
 
 def submit_details(appointment: Appointment, language: str) -> Response | str | tuple[str, int]:
