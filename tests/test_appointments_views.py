@@ -145,7 +145,7 @@ def test_missing_and_invalid_fields_are_refused(client, world):
     page = text(response)
     assert response.status_code == 422
     assert "This field is required." in page
-    assert "Enter a date as YYYY-MM-DD" in page
+    assert "Enter a date such as 12/05/1948" in page
     assert "health insurance number has 4 letters" in page
     assert "Enter a valid email address" in page
     assert "10-digit phone number" in page

@@ -68,8 +68,9 @@ def test_hidden_fields_are_ignored_even_when_sent(app):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("birth_date", "12/12/1965", "Enter a date as YYYY-MM-DD"),
-    ("birth_date", "1965-02-30", "Enter a date as YYYY-MM-DD"),
+    ("birth_date", "12/13/1965", "Enter a date such as 12/05/1948"),
+    ("birth_date", "1965-02-30", "Enter a date such as 12/05/1948"),
+    ("birth_date", "12 smarch 1948", "Enter a date such as 12/05/1948"),
     ("birth_date", str(TODAY + timedelta(days=1)), "cannot be in the future"),
     ("birth_date", "1850-01-01", "Check the year of birth"),
     ("health_insurance_number", "TREM1234567", "4 letters then 8 digits"),
@@ -122,3 +123,24 @@ def test_any_text_is_either_refused_or_clean(text):
             assert str(error)
         else:
             assert value == value.strip() and "\n" not in value
+
+
+@pytest.mark.parametrize("typed", [
+    "1948-05-12", "1948/05/12", "19480512", "12/05/1948", "12-05-1948", "12.05.1948",
+    " 12 mai 1948 ", "12 MAI 1948", "12 May 1948", "May 12, 1948", "12 may, 1948",
+])
+def test_birth_dates_typed_the_common_quebec_ways(typed):
+    from webapp.booking.typed_dates import parse_typed_date
+
+    assert parse_typed_date(typed) == date(1948, 5, 12)
+
+
+@pytest.mark.parametrize("typed, day", [
+    ("1er août 1950", date(1950, 8, 1)), ("3 févr. 1960", date(1960, 2, 3)),
+    ("31/12/1999", date(1999, 12, 31)), ("07/07/1977", date(1977, 7, 7)),
+    ("décembre 25 1940", date(1940, 12, 25)),
+])
+def test_birth_dates_with_accents_abbreviations_and_unambiguous_numbers(typed, day):
+    from webapp.booking.typed_dates import parse_typed_date
+
+    assert parse_typed_date(typed) == day

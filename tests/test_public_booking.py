@@ -70,11 +70,12 @@ def test_dates_then_times_then_hold_then_details_then_booked(client, setup):
     token = response.headers["Location"].rsplit("/", 1)[-1]
     assert db.session.get(Slot, s["slot"].id).booked == 1  # held
     details = client.get(f"/hold/{token}")
-    assert "réservée encore" in text(details)
+    assert "Cette heure est réservée pour vous : il reste" in text(details)
     missing = client.post(f"/hold/{token}", data={"first_name": "Marie"})
     assert missing.status_code == 422
     assert "Acceptez les termes" in text(missing)
-    assert text(missing).count("Ce champ est obligatoire") == 2  # last name, birth date
+    # last name, birth date: in the summary and beside each field
+    assert text(missing).count("Ce champ est obligatoire") == 4
     done = client.post(f"/hold/{token}", data={
         "first_name": "Marie", "last_name": "Côté", "birth_date": "1950-02-03",
         "email": "marie@example.org", "send_email": "1", "consent": "1"})

@@ -1,7 +1,10 @@
 """Finding the nearest location by postal code (PUB-1) and a location's page (PUB-2)."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+
+import pytest
 
 from webapp.extensions import db
 from webapp.models import Organization, Team
@@ -33,10 +36,11 @@ def test_nearest_locations_first_with_distance_and_area(client):
                                                  "postal_code": "g8b1m4"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Alma Southeast (G8B)" in page
+    assert "près d&#39;Alma Sud-Est (G8B)" in page
+    assert re.search(r"<title>[^<]+ près de G8B · ", page)
     assert page.index("Pharmacie Alma") < page.index("Pharmacie Montréal")
     assert "Sans équipe" not in page  # no team offers the service there
-    assert "0,0 km" in page
+    assert "Dans votre secteur" in page and "0,0 km" not in page  # the same area
     assert "Revenez demain." in page  # no availability yet: said, not hidden
 
 
@@ -50,13 +54,14 @@ def test_search_accepts_spacing_and_a_lone_fsa(client):
 def test_malformed_and_unknown_postal_codes_are_explained(client):
     service, *_ = _setup()
     bad = client.get("/find", query_string={"service": service.id, "postal_code": "12345"})
-    assert bad.status_code == 400 and "pas valide" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Un code postal a 6 caractères" in text(bad)
     unknown = client.get("/find", query_string={"service": service.id, "postal_code": "G1Z 1A1"})
-    assert unknown.status_code == 400 and "existe pas" in unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and "Aucun secteur ne correspond" in text(unknown)
     client.post("/lang", data={"lang": "en"})
     bad = client.get("/find", query_string={"service": service.id, "postal_code": "<script>"})
     page = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "not valid" in page and "<script>" not in page
+    assert bad.status_code == 400 and "A postal code has 6 characters" in page
+    assert "<script>" not in page
 
 
 def test_unknown_service_or_garbage_is_a_clear_400(client):
@@ -79,6 +84,8 @@ def test_location_page_shows_messages_and_the_transitional_text(client):
                  "Réservation fermée pour la nuit."):
         assert said in page
     assert "<dialog open" in page
+    again = text(client.get(f"/location/{alma.id}/{service.id}"))
+    assert "Entrée par l'arrière." in again and "<dialog" not in again  # once per session
 
 
 def test_location_page_404_for_unknown_or_unoffered(client):
@@ -108,3 +115,27 @@ def test_only_open_future_places_count_as_availability(client):
     alma_part = page[page.index("Pharmacie Alma"):page.index("Pharmacie Montréal")]
     assert "Revenez demain." in alma_part  # locked online: no availability for citizens
     assert "Prendre rendez-vous à Pharmacie Montréal" in page
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("123", "Un code postal a 6 caractères"),
+    ("G8B1M", "Un code postal a 6 caractères"),
+    ("Z9Z 9Z9", "Aucun code postal canadien ne commence par Z9Z"),
+    ("H0H 0H0", "Aucun secteur ne correspond à ce code postal"),
+    ("G1Z 1A1", "Aucun secteur ne correspond à ce code postal"),
+])
+def test_postal_code_messages_say_what_is_wrong(client, typed, message):
+    service, *_ = _setup()
+    response = client.get("/find", query_string={"service": service.id, "postal_code": typed})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert "comme ceci" not in text(response)
+
+
+def test_postal_code_with_a_hyphen_and_area_names_in_english(client):
+    service, *_ = _setup()
+    client.post("/lang", data={"lang": "en"})
+    response = client.get("/find", query_string={"service": service.id,
+                                                 "postal_code": "G8B-1M4"})
+    assert response.status_code == 200
+    assert "Results near Alma Southeast (G8B)" in text(response)

@@ -10,6 +10,7 @@ Instants (aware datetimes) are written in the planner's time zone.
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time
 from functools import cache
 from typing import Any, Optional
@@ -19,7 +20,7 @@ from babel import Locale
 from babel.dates import DateTimePattern, match_skeleton, parse_pattern
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from .timeutil import local_today, planner_zone
@@ -148,6 +149,38 @@ def phone(number: phonenumbers.PhoneNumber) -> str:
     return f"{text} ext. {number.extension}" if number.extension else text
 
 
+def masked_email(address: str) -> str:
+    """g…@example.org: enough for the citizen to recognise their address on a shared screen."""
+    local, _at, domain = address.strip().partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"
+
+
+def masked_phone(number: str) -> str:
+    """418 ***-0123: the area code and the last four digits of a phone number."""
+    digits = "".join(c for c in number.split("ext.")[0] if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10:
+        return f"{digits[:3]} ***-{digits[-4:]}"
+    return f"***{digits[-4:]}"
+
+
+def minutes_left(seconds: int) -> str:
+    """A countdown in words, read well by a screen reader: "9 minutes", not "9:57"."""
+    minutes = seconds // 60
+    if minutes < 1:
+        return gettext("less than a minute")
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+
+
+def near(place: str, lang: Optional[str] = None) -> str:
+    """"near Alma Southeast" / "près d'Alma Sud-Est": French elides "de" before a vowel."""
+    initial = unicodedata.normalize("NFKD", place[:1]).lower()[:1]
+    if initial in "aeiouy" and initial:
+        return gettext("near (before a vowel) %(place)s", place=place)
+    return gettext("near %(place)s", place=place)
+
+
 def nl2br(text: str | None) -> Markup:
     return Markup("<br>").join((text or "").splitlines())
 
@@ -171,6 +204,9 @@ def register(app: Flask) -> None:
         localdate=iso_date,       # 2021-02-15
         date_text=date_text,      # lundi 15 février 2021; date_text("short"): lun. 15 févr.
         decimal=decimal,          # 12,5 / 12.5
-        percent=percent)          # 12,5 % / 12.5%
-    app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized)
-    app.jinja_env.filters.update(of_name=of_name)  # Amélie -> d'Amélie / of Amélie
+        percent=percent,          # 12,5 % / 12.5%
+        masked_email=masked_email,  # g…@example.org
+        masked_phone=masked_phone,  # 418 ***-0123
+        of_name=of_name)          # Amélie -> d'Amélie / of Amélie
+    app.jinja_env.globals.update(today=local_today, nl2br=nl2br, loc=localized,
+                                minutes_left=minutes_left, near=near)

@@ -20,11 +20,18 @@ class Area:
     longitude: float
     place: str
     province: str
+    place_fr: str = ""
+    province_fr: str = ""
+
+    def place_in(self, language: str) -> str:
+        """The area's name in the reader's language ("Alma Sud-Est" / "Alma Southeast")."""
+        return (self.place_fr or self.place) if language.startswith("fr") else self.place
 
 
 def normalize_postal_code(raw: str) -> Optional[str]:
-    """'g8b1m4', ' G8B 1M4 ' -> 'G8B 1M4'; None when it is not a Canadian postal code."""
-    compact = re.sub(r"\s+", "", raw or "").upper()
+    """'g8b1m4', ' G8B 1M4 ', 'G8B-1M4' -> 'G8B 1M4'; None when it is not a Canadian
+    postal code."""
+    compact = re.sub(r"[\s\-]+", "", raw or "").upper()
     if not POSTAL_CODE.match(compact):
         return None
     return f"{compact[:3]} {compact[3:]}"
@@ -39,13 +46,16 @@ def _areas() -> dict[str, Area]:
             latitude, longitude = float(row["latitude"]), float(row["longitude"])
         except ValueError:  # a few rows of the source lack a coordinate: unusable
             continue
-        areas[row["fsa"]] = Area(row["fsa"], latitude, longitude, row["place"], row["province"])
+        if row["place"].startswith("Reserved"):  # H0H (Santa Claus) and the like: not a place
+            continue
+        areas[row["fsa"]] = Area(row["fsa"], latitude, longitude, row["place"], row["province"],
+                                 row.get("place_fr") or "", row.get("province_fr") or "")
     return areas
 
 
 def area_for(code: str) -> Optional[Area]:
     """The forward sortation area of a postal code (or of an FSA alone)."""
-    compact = re.sub(r"\s+", "", code or "").upper()[:3]
+    compact = re.sub(r"[\s\-]+", "", code or "").upper()[:3]
     return _areas().get(compact) if FSA.match(compact) else None
 
 

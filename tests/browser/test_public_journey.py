@@ -93,7 +93,7 @@ def find_and_answer(page: Any, base: str, labels: dict[str, str], answer: str) -
     page.get_by_role("button", name=labels["dates"]).click()
 
 
-FR = {"postal": "Code postal", "search": "Rechercher", "area": "Alma Southeast (G8B)",
+FR = {"postal": "Code postal", "search": "Rechercher", "area": "près d'Alma Sud-Est (G8B)",
       "book": "Prendre rendez-vous", "dates": "Choisir une date"}
 EN = {"postal": "Postal code", "search": "Search", "area": "Alma Southeast (G8B)",
       "book": "Book at", "dates": "Choose a date"}

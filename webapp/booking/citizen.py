@@ -7,6 +7,7 @@ every step. A chosen time becomes a hold (`booking.hold`) named by its random to
 from __future__ import annotations
 
 import hmac
+import secrets
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, Optional
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from .. import audit, params
 from ..extensions import db
-from ..models import Appointment, Location, Service, Slot, Status, utcnow
+from ..models import Appointment, Location, Message, Service, Slot, Status, utcnow
 from .codes import normalize_coupon
 from .patients import clean_birth_date
 
@@ -57,6 +58,21 @@ def one_per_time(slots: list[Slot]) -> list[Slot]:
         if kept is None or slot.capacity - slot.booked > kept.capacity - kept.booked:
             best[slot.starts_at] = slot
     return sorted(best.values(), key=lambda s: (s.starts_at, s.id))
+
+
+def confirmation_recipients(appointment: Appointment) -> dict[str, str]:
+    """Where the booking confirmation went, by channel ("email", "sms"), as queued."""
+    from .confirmations import KIND
+    rows = db.session.execute(
+        select(Message.channel, Message.recipient)
+        .where(Message.appointment_id == appointment.id, Message.kind == KIND)).all()
+    return {row.channel: row.recipient for row in rows}
+
+
+def new_attempt() -> str:
+    """A fresh key for the hold forms of one page: a second tap on the same time sends the
+    same key and gets the same hold back (`booking.hold(key=...)`)."""
+    return secrets.token_urlsafe(12)
 
 
 def find_for_cancel(coupon_raw: str, second: str) -> Optional[Appointment]:

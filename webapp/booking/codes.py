@@ -1,6 +1,9 @@
 """Confirmation numbers (coupons) and the random tokens of the patient's links."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Iterator
@@ -18,6 +21,15 @@ def new_coupon() -> str:
 def new_token() -> str:
     """128 random bits for the patient's confirm/cancel/modify links (22 characters)."""
     return secrets.token_urlsafe(16)
+
+
+def keyed_token(secret: str | bytes, key: str) -> str:
+    """The token a hold asked for with `key` gets: the same key always names the same
+    hold, and nobody without the secret can work out a token from a key (22 characters,
+    like `new_token`)."""
+    raw = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(raw, f"hold:{key}".encode(), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def new_codes() -> Iterator[tuple[str, str]]:

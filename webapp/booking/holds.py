@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Optional
 
+from flask import current_app
 from sqlalchemy import delete, exists, select
 
 from ..dbtx import write_transaction
@@ -17,7 +18,7 @@ from ..extensions import db
 from ..models import Appointment, Patient, Status, utcnow
 from . import confirmations
 from .checks import check_finalize, check_hold, slot_full
-from .codes import new_codes
+from .codes import keyed_token, new_codes
 from .errors import AlreadyBooked, BookingError, NotFound
 from .request import BookingRequest
 from .seats import UPCOMING, Changed, Full, complete_hold, end_appointment, insert_hold
@@ -27,19 +28,56 @@ EXPIRED_HOLD_KEPT = timedelta(days=1)  # an abandoned form can still be saved me
 
 
 def hold(request: BookingRequest, *, minutes: int = HOLD_MINUTES,
-         now: Optional[datetime] = None) -> Appointment:
+         now: Optional[datetime] = None, key: Optional[str] = None) -> Appointment:
     """Take a seat of `request.slot` for a few minutes while a citizen types their details
-    (PUB-5); the request needs no patient yet."""
+    (PUB-5); the request needs no patient yet.
+
+    `key` makes the hold idempotent (PUB-5): the same key, sent twice by a double tap on
+    a slow connection, gets the same hold back instead of a second seat, even when the two
+    requests race and the first one took the last place."""
     now = now or utcnow()
     request = check_hold(request, now)
-    for coupon, token in new_codes():
+    wanted = _keyed(key, request)
+    if wanted is not None:
+        existing = _still_held(wanted)
+        if existing is not None:
+            return existing
+        if _exists(wanted):  # that hold ended (released, lapsed): a new one, a new token
+            wanted = None
+    for attempt, (coupon, token) in enumerate(new_codes()):
+        if attempt == 0 and wanted is not None:
+            token = wanted
         try:
             held = insert_hold(request, coupon, token, now + timedelta(minutes=minutes))
         except Full:
+            mine = _still_held(wanted) if wanted else None
+            if mine is not None:  # our own first tap took the last place
+                return mine
             raise slot_full(request, now) from None
         if held is not None:  # else the coupon or token was taken: draw again
             return held
+        if attempt == 0 and wanted is not None:
+            mine = _still_held(wanted)
+            if mine is not None:  # a twin request inserted it first
+                return mine
     raise BookingError()
+
+
+def _keyed(key: Optional[str], request: BookingRequest) -> Optional[str]:
+    if not key:
+        return None
+    secret = current_app.config["SECRET_KEY"]
+    return keyed_token(secret, f"{key[:64]}:{request.slot.id}:{request.service.id}")
+
+
+def _still_held(token: str) -> Optional[Appointment]:
+    return db.session.scalar(select(Appointment).where(
+        Appointment.token == token, Appointment.status == Status.HELD.value)
+        .execution_options(populate_existing=True))
+
+
+def _exists(token: str) -> bool:
+    return db.session.scalar(select(exists().where(Appointment.token == token))) or False
 
 
 def finalize_hold(hold: Appointment, request: BookingRequest, *,

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from ..formatting import phone
 from ..geo import normalize_postal_code
 from ..models import PATIENT_FIELDS
+from .typed_dates import parse_typed_date
 
 SEXES = {"F": _l("Female"), "M": _l("Male"), "X": _l("Other")}
 LANGUAGES = {"fr_CA": "Français", "en": "English"}
@@ -96,9 +97,10 @@ def clean_birth_date(value: Any, today: Optional[date] = None) -> date:
         day = value
     else:
         try:
-            day = date.fromisoformat(str(value).strip())
+            day = parse_typed_date(str(value))
         except ValueError:
-            raise FieldError(_l("Enter a date as YYYY-MM-DD, for example 1965-12-12.")) from None
+            raise FieldError(_l("Enter a date such as 12/05/1948, 12 May 1948 or "
+                                "1948-05-12.")) from None
     if day > today:
         raise FieldError(_l("A birth date cannot be in the future."))
     if day.year < OLDEST_BIRTH_YEAR:
@@ -251,7 +253,7 @@ FIELD_LABELS = {
     "postal_code": _l("Postal code"), "language": _l("Language"), "comment": _l("Comment"),
 }
 FIELD_HINTS = {
-    "birth_date": _l("YYYY-MM-DD, for example 1965-12-12"),
+    "birth_date": _l("For example 12/05/1948 (day, month, year) or 12 May 1948"),
     "health_insurance_number": _l("4 letters and 8 digits, as on the card"),
     "cell_phone": _l("10 digits, for example 418 555-0123"),
     "phone": _l("10 digits, for example 418 555-0123"),

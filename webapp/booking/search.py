@@ -1,20 +1,23 @@
 """Finding where a citizen can book a service (PUB-1): nearest locations by postal code."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..geo import Area, area_for, distance_km, normalize_postal_code
+from ..geo import FSA, Area, area_for, distance_km, normalize_postal_code
 from ..models import Location, Service
 from ..organization import associations
 from .availability import locations_with_availability
 
+SHAPE = re.compile(r"^[A-Z]\d[A-Z](\d[A-Z]\d)?$")
+
 
 class SearchError(ValueError):
-    """The postal code cannot be used; the message says why."""
+    """The postal code cannot be used: "malformed", "impossible" or "unknown"."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,11 @@ def locations_with_open_availability(service: Service) -> set[int]:
 
 def parse_area(postal_code: str) -> Area:
     """The FSA area of a full postal code (any case and spacing) or of an FSA alone."""
-    raw = (postal_code or "").strip()
-    compact = raw.replace(" ", "").upper()
-    if normalize_postal_code(raw) is None and len(compact) != 3:
-        raise SearchError("malformed")
+    compact = re.sub(r"[\s\-]+", "", postal_code or "").upper()
+    if not SHAPE.match(compact):
+        raise SearchError("malformed")  # not letter-digit-letter (digit-letter-digit)
+    if normalize_postal_code(compact) is None and not FSA.match(compact):
+        raise SearchError("impossible")  # the right shape, but letters no postal code uses
     area = area_for(compact)
     if area is None:
         raise SearchError("unknown")

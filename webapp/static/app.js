@@ -240,19 +240,55 @@
     setTimeout(function () { link.textContent = label; link.removeAttribute("aria-busy"); }, 5000);
   }
 
-  // The hold countdown of the public booking (m:ss), from data-seconds.
+  // The hold countdown of the public booking, in words ("9 minutes"), from data-seconds.
+  // It changes once a minute and is no live region; the hold's alert region speaks
+  // twice: under 2 minutes left, and when the time is up.
   function startCountdown(el) {
     var end = Date.now() + 1000 * parseInt(el.getAttribute("data-seconds"), 10);
+    var alert = el.closest(".hold") && el.closest(".hold").querySelector(".hold-alert");
+    var warned = false;
+    function say(text) { if (alert) { alert.textContent = text; } }
     function tick() {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
-      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      if (left > 0) { setTimeout(tick, 1000); }
+      var minutes = Math.floor(left / 60);
+      el.textContent = minutes >= 2 ? el.getAttribute("data-many").replace("{n}", minutes)
+        : minutes === 1 ? el.getAttribute("data-one") : el.getAttribute("data-last");
+      if (left <= 120 && left > 0 && !warned) {
+        warned = true;
+        say(alert && alert.getAttribute("data-warning"));
+        el.closest(".hold").classList.add("ending");
+      }
+      if (left === 0) {
+        say(alert && alert.getAttribute("data-expired"));
+        el.closest(".hold").classList.add("ended");
+        return;
+      }
+      setTimeout(tick, 1000 * ((left % 60) || 60));  // next when the minute changes
     }
     tick();
   }
 
+  // A link of an error summary puts the cursor in its field, not just the page at it.
+  function focusErrorField(event) {
+    var link = closestTo(event, ".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({block: "center"});
+  }
+
+  // The public pop-up is rendered open (it shows without this file); here it becomes a
+  // real modal: a backdrop, the page behind inert, Esc closes it.
+  function showModal(dialog) {
+    if (typeof dialog.showModal !== "function") { return; }
+    if (dialog.open) { dialog.close(); }
+    dialog.showModal();
+  }
+
   // What needs this file is shown or started once, in the page and in content htmx adds.
   function enhance(root) {
+    root.querySelectorAll("dialog[data-modal][open]").forEach(showModal);
     root.querySelectorAll("[data-print][hidden]").forEach(function (button) { button.hidden = false; });
     root.querySelectorAll(".countdown[data-seconds]:not([data-counting])").forEach(function (el) {
       el.setAttribute("data-counting", "");
@@ -277,7 +313,8 @@
 
   // ---- Listeners: every event this file handles, each handler registered once ----
   var HANDLERS = {
-    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage, showBusy],
+    "click": [closeMenusOnOutsideClick, closeDialogOnLink, dismissRow, printPage, showBusy,
+              focusErrorField],
     "keydown": [closeMenusOnEscape],
     "change": [highlightRole],
     "input": [tickSendBox],

@@ -5,8 +5,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from ... import booking
-from ...booking.citizen import calendar_file, find_for_cancel
+from ...booking.citizen import calendar_file, confirmation_recipients, find_for_cancel
 from ...booking.confirmations import address_of
+from ...booking.coupon_qr import qr_svg
 from ...extensions import db, limiter
 from ...formatting import localized
 from ...models import Appointment, Location, Service, Status
@@ -36,10 +37,13 @@ def short(token: str) -> Response:
 def appointment(token: str) -> str:
     """The appointment with its confirmation number; confirm or cancel it (never on a GET)."""
     item = _appointment(token)
+    new = request.args.get("new") == "1"
     return render_template("public/appointment.html", appointment=item,
                            service=db.session.get(Service, item.service_id),
                            location=db.session.get(Location, item.location_id),
-                           new=request.args.get("new") == "1")
+                           new=new, sent=confirmation_recipients(item) if new else {},
+                           qr=qr_svg(item.coupon, _("QR code of the confirmation number %(coupon)s",
+                                                    coupon=item.coupon)))
 
 
 @bp.post("/appointment/<token>/confirm")

@@ -14,13 +14,21 @@ from ...booking.citizen import (
     answers_from,
     answers_query,
     day_from,
+    new_attempt,
     one_per_time,
 )
 from ...extensions import db, limiter
 from ...models import Appointment, Location, Service, Slot, Status
 from ...organization import associations
 from . import bp
-from .details import details_context, submit_details
+from .details import (
+    KEPT_PREFIX,
+    details_context,
+    form_values,
+    kept_fields,
+    submit_details,
+    switch_language,
+)
 
 PUBLIC_POST_LIMIT = "30 per minute"
 
@@ -72,7 +80,8 @@ def times(location_id: int, service_id: int, day: str) -> str | Response | tuple
     slots = one_per_time(booking.find_availability(service, place, chosen, online=True,
                                            answers=answers))
     return render_template("public/times.html", location=place, service=service, day=chosen,
-                           slots=slots, answers=answers_query(answers))
+                           slots=slots, answers=answers_query(answers), attempt=new_attempt())
+
 
 
 @bp.post("/book/hold")
@@ -88,19 +97,34 @@ def take_hold() -> Response | str | tuple[str, int]:
     answers = answers_from_form(service)
     if not isinstance(answers, dict):
         return answers
-    _release_previous_hold()
+    previous = _session_hold()
+    if previous is not None and (previous.slot_id, previous.service_id) == (slot.id, service.id):
+        return redirect(url_for("public.details", token=previous.token))  # the same tap again
+    if previous is not None:
+        booking.release_hold(previous)  # one hold per browser session
     try:
         held = booking.hold(booking.BookingRequest(slot, service, eligibility=answers, online=True,
-                                                   language=_language()))
+                                                   language=_language()),
+                            key=request.form.get("attempt"))
     except booking.SlotFull as full:
         return render_template("public/race.html", location=place, service=service,
                                alternatives=one_per_time(full.alternatives),
-                               answers=answers_query(answers)), 409
+                               answers=answers_query(answers), attempt=new_attempt(),
+                               lost=slot, kept=_kept()), 409
     except booking.BookingError as error:
         return render_template("public/step_error.html", location=place, service=service,
                                message=error.message, answers=answers_query(answers)), 409
     session["hold"] = held.token
+    if _kept():  # details typed for a lost time: the form again, filled in (a re-post is
+        # harmless, the same attempt key names the same hold)
+        return render_template("public/details.html",
+                               **details_context(held, values=form_values(KEPT_PREFIX)))
     return redirect(url_for("public.details", token=held.token))
+
+
+def _kept() -> dict[str, str]:
+    return kept_fields(form_values(KEPT_PREFIX)) if any(
+        k.startswith(KEPT_PREFIX) for k in request.form) else {}
 
 
 def answers_from_form(service: Service) -> dict[str, int]:
@@ -110,12 +134,13 @@ def answers_from_form(service: Service) -> dict[str, int]:
         abort(400)
 
 
-def _release_previous_hold() -> None:
-    token = session.pop("hold", None)
-    if token:
-        previous = db.session.scalar(db.select(Appointment).where(Appointment.token == token))
-        if previous is not None and previous.status == Status.HELD.value:
-            booking.release_hold(previous)
+def _session_hold() -> Appointment | None:
+    """The hold this browser session still has, if any."""
+    token = session.get("hold")
+    if not token:
+        return None
+    previous = db.session.scalar(db.select(Appointment).where(Appointment.token == token))
+    return previous if previous is not None and previous.status == Status.HELD.value else None
 
 
 def _held(token: str) -> Appointment:
@@ -135,6 +160,8 @@ def details(token: str) -> Response | str | tuple[str, int]:
         return redirect(url_for("public.appointment", token=token))
     if appointment.status not in (Status.HELD.value, Status.EXPIRED.value):
         abort(404)
+    if request.method == "POST" and request.form.get("switch_lang"):
+        return switch_language(appointment, request.form["switch_lang"])
     if request.method == "POST":
         return submit_details(appointment, _language())
     return render_template("public/details.html", **details_context(appointment))

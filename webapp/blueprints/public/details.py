@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import redirect, render_template, request, session, url_for
+from flask import make_response, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ... import audit, booking
-from ...booking.citizen import answers_query
+from ...booking.citizen import answers_query, new_attempt
 from ...booking.patients import (
     FIELD_HINTS,
     FIELD_INPUTS,
@@ -19,6 +20,7 @@ from ...booking.patients import (
 )
 from ...extensions import db
 from ...models import Appointment, Location, Service, Slot, utcnow
+from ...web import remember_language
 
 FORM_FIELDS = ("first_name", "last_name", "birth_date", "health_insurance_number", "sex",
                "postal_code", "phone", "comment")
@@ -36,8 +38,11 @@ def details_context(appointment: Appointment, errors: Optional[dict[str, Any]] =
     remaining = 0
     if appointment.hold_expires_at is not None:
         remaining = max(0, int((appointment.hold_expires_at - utcnow()).total_seconds()))
+    labels = {**{f["name"]: f["label"] for f in fields}, "cell_phone": FIELD_LABELS["cell_phone"],
+              "email": FIELD_LABELS["email"], "comment": FIELD_LABELS["comment"],
+              "consent": _("Consent")}
     return {
-        "appointment": appointment, "service": service, "slot": slot,
+        "appointment": appointment, "service": service, "slot": slot, "labels": labels,
         "location": db.session.get(Location, appointment.location_id),
         "fields": fields, "rules": rules, "sexes": SEXES, "errors": errors or {},
         "values": values or {}, "remaining": remaining,
@@ -45,32 +50,50 @@ def details_context(appointment: Appointment, errors: Optional[dict[str, Any]] =
     }
 
 
-def _form_values() -> dict[str, Any]:
-    form = request.form
-    values: dict[str, Any] = {name: form.get(name, "").strip()
+KEPT_PREFIX = "keep_"  # the typed details, carried in hidden fields to another time
+
+
+def form_values(prefix: str = "") -> dict[str, Any]:
+    """The details typed in the form (or carried with `prefix` from another page)."""
+    form = {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix)}
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip()[:2000]
                               for name in (*FORM_FIELDS, "email", "cell_phone")}
+    # The confirmation goes to every contact the citizen gave (PUB-7): no box to forget.
     values.update(for_whom="other" if form.get("for_whom") == "other" else "me",
-                  send_email=form.get("send_email") == "1", send_sms=form.get("send_sms") == "1",
+                  send_email=bool(values["email"]), send_sms=bool(values["cell_phone"]),
                   consent=form.get("consent") == "1")
     return values
 
 
-def _contact_errors(values: dict[str, Any], rules: dict[str, str]) -> dict[str, Any]:
+def _consent_errors(values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    if values["send_email"] and not values["email"]:
-        errors["email"] = _("Enter an email address to receive the confirmation by email.")
-    if values["send_sms"] and not values["cell_phone"]:
-        errors["cell_phone"] = _("Enter a cell phone number to receive the confirmation by SMS.")
     if not values["consent"]:
         errors["consent"] = _("Accept the terms of use and the privacy policy to book.")
     return errors
 
 
+def kept_fields(values: dict[str, Any]) -> dict[str, str]:
+    """The typed details as hidden fields, so choosing another time keeps them."""
+    fields = {f"{KEPT_PREFIX}{k}": str(v) for k, v in values.items()
+              if isinstance(v, str) and v and k not in ("send_email", "send_sms")}
+    fields.update({f"{KEPT_PREFIX}consent": "1"} if values.get("consent") else {})
+    return fields
+
+
+def switch_language(appointment: Appointment, wanted: str) -> Response:
+    """The form again in the other language, with what was typed: nothing is saved."""
+    lang = "en" if wanted == "en" else "fr_CA"
+    with force_locale(lang):
+        page = render_template("public/details.html",
+                               **details_context(appointment, values=form_values()))
+    return remember_language(make_response(page), lang)  # type: ignore[no-any-return]
+
+
 def submit_details(appointment: Appointment, language: str) -> Response | str | tuple[str, int]:
     """Save the details: the hold becomes the appointment, or the page says what is wrong."""
-    values = _form_values()
+    values = form_values()
     context = details_context(appointment, values=values)
-    errors = _contact_errors(values, context["rules"])
+    errors = _consent_errors(values)
     patient = {k: values[k] for k in (*FORM_FIELDS, "email", "cell_phone")}
     try:
         validate(patient, context["rules"])
@@ -87,10 +110,11 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     except PatientDataInvalid as invalid:
         context["errors"] = {**invalid.errors, **errors}
         return render_template("public/details.html", **context), 422
-    except booking.SlotFull as full:
+    except booking.SlotFull as full:  # the 10 minutes ran out and someone took the place
         return render_template("public/race.html", location=context["location"],
                                service=context["service"], alternatives=full.alternatives,
-                               answers=context["answers"]), 409
+                               answers=context["answers"], attempt=new_attempt(),
+                               lost=context["slot"], expired=True, kept=kept_fields(values)), 409
     except booking.BookingError as error:
         booking.release_hold(appointment)  # this person cannot book this time: give the place back
         return render_template("public/step_error.html", location=context["location"],

@@ -1,7 +1,7 @@
 """The public site, for citizens: find a location, its page, terms and privacy policy."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, session
 from flask_babel import gettext as _
 
 from ...booking.search import (
@@ -22,6 +22,8 @@ from .forms import FindForm
 def _find_form(services: list[Service]) -> FindForm:
     form = FindForm(request.args)
     form.service.choices = [(s.id, localized(s, "name")) for s in services]
+    if "service" not in request.args and services:
+        form.service.data = services[0].id  # as the select it replaces showed
     return form
 
 
@@ -43,14 +45,23 @@ def find() -> tuple[str, int] | str:
     try:
         area = parse_area(form.postal_code.data or "")
     except SearchError as error:
-        message = (_("This postal code is not valid. Enter it like this: G8B 1M4.")
-                   if str(error) == "malformed" else
-                   _("This postal code does not exist. Check it and try again."))
-        form.postal_code.errors = [message]
+        form.postal_code.errors = [postal_code_message(str(error), form.postal_code.data)]
         return render_template("public/home.html", form=form, services=services), 400
     results = nearest(service, area)
     return render_template("public/home.html", form=form, services=services, service=service,
                            area=area, results=results)
+
+
+def postal_code_message(reason: str, typed: str | None) -> str:
+    """What to tell a citizen whose postal code cannot be searched."""
+    if reason == "malformed":
+        return _("A postal code has 6 characters, letter-digit-letter digit-letter-digit, "
+                 "for example G8B 1M4.")
+    if reason == "impossible":
+        return _("No Canadian postal code starts with %(start)s. Check the letters.",
+                 start=(typed or "").strip().upper()[:3])
+    return _("No area matches this postal code. Check it, or try another postal code "
+             "nearby.")
 
 
 @bp.get("/location/<int:location_id>/<int:service_id>")
@@ -61,8 +72,10 @@ def location(location_id: int, service_id: int) -> str:
         abort(404)
     place, service = found
     available = place.id in locations_with_open_availability(service)
+    popup = not session.get("popup_seen")  # the pop-up once per browser session
+    session["popup_seen"] = True
     return render_template("public/location.html", service=service, location=place,
-                           available=available)
+                           available=available, popup=popup)
 
 
 @bp.get("/terms")
