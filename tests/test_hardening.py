@@ -65,7 +65,7 @@ def test_a_block_far_in_the_future_is_refused_with_a_message(client, auth):
         "location": world.location.id, "day": "2199-12-31", "start": "09:00", "end": "10:00",
         "team": world.team.id, "services": world.service.id, "per_slot": "1"})
     assert response.status_code == 200
-    assert "Choose a date between" in text(response)
+    assert "Choisissez une date entre" in text(response)  # French first
     assert db.session.scalar(select(func.count()).select_from(ScheduleBlock)) == 0
 
 

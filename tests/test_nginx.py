@@ -64,7 +64,8 @@ def behind_nginx(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     instance = tmp_path / "instance"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PUBLIC_URL"}}
     env.update(SECRET_KEY="nginx-test", INSTANCE_PATH=str(instance), TRUSTED_PROXIES="1",
-               BIND=f"127.0.0.1:{app_port}", WEB_CONCURRENCY="2", SCHEDULER_ENABLED="0")
+               BIND=f"127.0.0.1:{app_port}", WEB_CONCURRENCY="2", SCHEDULER_ENABLED="0",
+               PUBLIC_URL=f"https://localhost:{https_port}", ALLOWED_HOSTS="127.0.0.1")
     flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "create-pilot", "--email", "pilote@example.org", "--first-name",

@@ -65,7 +65,7 @@ def test_details_page_queries(client, setup, teams):  # noqa: F811
     db.session.expunge_all()
     with statements() as seen:
         response = client.get(path)
-    assert response.status_code == 200 and "réservée encore" in response.get_data(as_text=True)
+    assert response.status_code == 200 and 'class="hold-alert"' in response.get_data(as_text=True)
     assert len(seen) == DETAILS_PAGE, "\n".join(seen)
 
 

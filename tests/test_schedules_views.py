@@ -106,7 +106,7 @@ def test_the_bubble_tells_hours_team_services_capacity_and_remaining(client, wor
     bubble = bubble[:bubble.index("</div>")]
     assert "09:00 – 13:00" in bubble and "Équipe A" in bubble
     assert "COVID-19 – 1st dose (15 min)" in bubble and "2nd dose" in bubble
-    assert "Capacity: 32 appointments (2 per slot)" in bubble and "Remaining: 31" in bubble
+    assert "Capacity: 32 appointments (2 per slot)" in bubble and "31 left of 32" in bubble
 
 
 def test_htmx_gets_the_fragment_only(client, world):

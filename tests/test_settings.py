@@ -28,6 +28,10 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "SESSION_COOKIE_SECURE": ("1", True),
     "SCHEDULER_ENABLED": ("0", False),
     "RATELIMIT_STORAGE_URI": ("memory://planner", "memory://planner"),
+    "MAIL_TLS_VERIFY": ("0", False),
+    "MAIL_TIMEOUT": ("30", 30),
+    "PUBLIC_URL": ("https://rdv.example.org", "https://rdv.example.org"),
+    "SESSION_IDLE_MINUTES": ("30", 30),
 }
 
 

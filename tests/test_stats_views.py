@@ -68,7 +68,7 @@ def test_changed_dates_mean_a_custom_period(client: Any, auth: Any, world: Any) 
 @pytest.mark.parametrize(("query", "message"), [
     ("preset=custom&start=&end=", "Inscrivez le premier et le dernier jour de la période."),
     ("start=2026-12-10&end=2026-12-01", "Le dernier jour précède le premier jour."),
-    ("start=1990-01-01&end=2039-12-31", "Choisissez une période d'au plus 731 jours."),
+    ("start=2000-01-01&end=2049-12-31", "Choisissez une période d'au plus 731 jours."),
     ("start=demain&end=2026-12-01", "Inscrivez le premier jour sous la forme AAAA-MM-JJ."),
     ("preset=forever", "Choisissez une période dans la liste."),
     ("location=99999", "Ce lieu n'existe pas ou vous n'y avez pas accès"),

@@ -436,7 +436,7 @@ def _ids(values: list[str], known: set[int], refusal: str) -> tuple[int, ...]:
     for raw in values:
         if raw == "":
             continue
-        if not raw.isdigit() or int(raw) not in known:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) not in known:
             raise StatsInputError(refusal)
         chosen.append(int(raw))
     return tuple(sorted(set(chosen)))

@@ -9,6 +9,8 @@ from typing import Any, Optional
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ...accounts.permissions import can
+from ...accounts.roles import Perm
 from ...booking.patients import FIELD_LABELS
 from ...extensions import db
 from ...formatting import date_text, hhmm, localized
@@ -44,6 +46,8 @@ def _named(model: type, value: int) -> str:
     if isinstance(obj, Slot):
         return when(obj.starts_at)
     if isinstance(obj, Appointment):
+        if not can(Perm.APPOINTMENTS_VIEW):  # the number is half of the public cancel credential
+            return _("an appointment")
         return _("appointment %(coupon)s", coupon=obj.coupon)
     if isinstance(obj, ScheduleBlock):
         return block_name(obj)

@@ -50,7 +50,7 @@ def location_or_403(location_id: Optional[int]) -> Location:
     if not may_see_location(location.id):
         abort(403)
     if team_scope() is not None and location not in visible_locations():
-        abort(403)  # none of the role's teams works there: nothing to act on
+        team_in_scope(location)  # none of the role's teams works there: 403 saying so
     return location
 
 
