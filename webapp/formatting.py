@@ -175,8 +175,7 @@ def minutes_left(seconds: int) -> str:
 
 def near(place: str, lang: Optional[str] = None) -> str:
     """"near Alma Southeast" / "près d'Alma Sud-Est": French elides "de" before a vowel."""
-    initial = unicodedata.normalize("NFKD", place[:1]).lower()[:1]
-    if initial in "aeiouy" and initial:
+    if elides(place, mute_h=False):
         return gettext("near (before a vowel) %(place)s", place=place)
     return gettext("near %(place)s", place=place)
 
@@ -185,7 +184,10 @@ def nl2br(text: str | None) -> Markup:
     return Markup("<br>").join((text or "").splitlines())
 
 
-ELIDED = "aàâeéèêëiîïoôuùûüyhAÀÂEÉÈÊËIÎÏOÔUÙÛÜYH"
+def elides(word: str, mute_h: bool = True) -> bool:
+    """French drops the e of "de" before a vowel (accents ignored), y, and a mute h."""
+    initial = unicodedata.normalize("NFKD", word[:1]).lower()[:1]
+    return bool(initial) and initial in ("aeiouyh" if mute_h else "aeiouy")
 
 
 def of_name(name: str, lang: Optional[str] = None) -> str:
@@ -193,7 +195,7 @@ def of_name(name: str, lang: Optional[str] = None) -> str:
     names with an aspirated h are rare), "de Jean" otherwise."""
     if is_english(lang):
         return f"of {name}"
-    return f"d'{name}" if name[:1] in ELIDED and name[:1] else f"de {name}"
+    return f"d'{name}" if elides(name) else f"de {name}"
 
 
 def register(app: Flask) -> None:

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from flask import (
     Flask,
     current_app,
-    g,
     has_request_context,
     render_template,
     request,
@@ -116,13 +115,11 @@ def remember_language(response: Any, lang: str) -> Any:
 
 
 def organization() -> Optional[Organization]:
-    if "organization" not in g:
-        try:
-            g.organization = current_organization()
-        except Exception:  # the error pages must render even when the database is down
-            db.session.rollback()
-            g.organization = None
-    return g.organization  # type: ignore[no-any-return]
+    try:
+        return current_organization()  # read once per request (organization.current)
+    except Exception:  # the error pages must render even when the database is down
+        db.session.rollback()
+        return None
 
 
 def planner_name() -> str:

@@ -40,12 +40,7 @@ def patient_link(token: str) -> str:
 
     PUBLIC_URL (e.g. https://rdv.example.org) names the public site when it is set, so a
     job or a command writes the same link as a request does."""
-    return public_url("public.short", token=token)
-
-
-def public_url(endpoint: str, **values: str) -> str:
-    """An absolute address of a public page, for messages (see `patient_link`)."""
-    return external_url(endpoint, **values)
+    return external_url("public.short", token=token)
 
 
 def address_of(location: Location) -> str:

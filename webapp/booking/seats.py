@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from .. import audit, messaging
 from ..dbtx import lock_keys, write_transaction
 from ..extensions import db
-from ..models import ACTIVE_STATUSES, Appointment, AuditLog, Patient, Slot, Status
+from ..models import ACTIVE_STATUSES, UPCOMING_STATUSES, Appointment, AuditLog, Patient, Slot, Status
 from .confirmations import KIND, Draft
 from .errors import CapacityBelowBooked, DuplicatePerson, NotFound
 from .request import BookingRequest
 
 log = logging.getLogger("webapp.booking")
 
-UPCOMING = (Status.BOOKED.value, Status.CONFIRMED.value)
+UPCOMING = UPCOMING_STATUSES
 
 
 class Full(Exception):

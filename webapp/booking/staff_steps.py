@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import params
 from ..extensions import db
-from ..models import PATIENT_FIELDS, Appointment, Location, Patient, Service, Slot, Team
+from ..models import PATIENT_FIELDS, UPCOMING_STATUSES, Appointment, Location, Patient, Service, Slot, Team
 from ..scheduling.blocks import teams_at
 from ..scheduling.calendar import parse_day, services_at
 from ..timeutil import planner_zone
@@ -141,4 +141,4 @@ def messages_for(appointment: Appointment) -> list[Any]:
         Message.appointment_id == appointment.id).order_by(Message.id)))
 
 
-UPCOMING = ("booked", "confirmed")
+UPCOMING = UPCOMING_STATUSES

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..booking.confirmations import Draft, message_context, public_url, render_text
+from ..booking.confirmations import Draft, message_context, render_text
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -36,6 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..timeutil import local_today, planner_zone
+from ..web import external_url
 from .gsm import to_gsm7
 from .timing import BEFORE, KINDS
 from .window import MOVED, UPCOMING, next_open, occurrence
@@ -71,7 +72,7 @@ def drafts(appointment: Appointment, kind: str,
             patient_name=appointment.patient.full_name, service=appointment.service,
             location=appointment.location, starts_at=appointment.starts_at,
             language=language)
-        context.update(kind=kind, book_link=public_url("public.home"))
+        context.update(kind=kind, book_link=external_url("public.home"))
         subject = {
             "reminder_1": _("Reminder: your appointment %(coupon)s", coupon=appointment.coupon),
             "reminder_2": _("Reminder: your appointment %(coupon)s", coupon=appointment.coupon),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from ..models import Appointment, Status
+from ..models import UPCOMING_STATUSES, Appointment
 from ..timeutil import planner_zone
 from .timing import BEFORE, send_window
 
 # Sent the moment they are queued: the person has just asked for them.
 AT_ONCE = frozenset({"confirmation", "password_reset"})
-UPCOMING = (Status.BOOKED.value, Status.CONFIRMED.value)
+UPCOMING = UPCOMING_STATUSES
 MOVED = "moved"
 # Checked again just before sending: never for a cancelled, moved or past appointment.
 ABOUT_UPCOMING = frozenset(BEFORE | {MOVED})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .accounts import RoleAssignment, StaffSession, User
 from .audit import AuditLog
-from .booking import ACTIVE_STATUSES, Appointment, Attendance, Patient, Status
+from .booking import ACTIVE_STATUSES, UPCOMING_STATUSES, Appointment, Attendance, Patient, Status
 from .messaging import Message
 from .organization import (
     FIELD_RULES,
@@ -24,7 +24,8 @@ from .schedule import ScheduleBlock, Slot, block_service
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ACTIVE_STATUSES", "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
+    "ACTIVE_STATUSES", "UPCOMING_STATUSES",
+    "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
     "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization",
     "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "Slot", "StaffSession",
     "Status", "Team", "UTCDateTime", "User", "block_service", "team_answer", "team_location",

@@ -24,6 +24,8 @@ class Status(StrEnum):
 
 # The statuses that take a place in their slot (Slot.booked counts exactly these).
 ACTIVE_STATUSES = (Status.HELD.value, Status.BOOKED.value, Status.CONFIRMED.value)
+# An appointment still to come for its patient (a hold is not one yet).
+UPCOMING_STATUSES = (Status.BOOKED.value, Status.CONFIRMED.value)
 
 
 class Attendance(StrEnum):
