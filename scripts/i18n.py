@@ -3,7 +3,7 @@
     python scripts/i18n.py update    # extract messages, merge them into both catalogs
     python scripts/i18n.py compile   # build the .mo files (setup does this)
     python scripts/i18n.py check     # list messages lacking a French or English text
-    python scripts/i18n.py borrow OTHER.po   # fill empty French texts from another catalog
+    python scripts/i18n.py borrow OTHER.po [LOCALE]  # fill texts from another catalog (fr_CA)
 """
 from __future__ import annotations
 
@@ -85,7 +85,11 @@ def missing(locale: str) -> list[str]:
 
 
 def borrow(other: Path, locale: str = "fr_CA") -> int:
-    """Fill this locale's empty or fuzzy texts from another catalog (after a merge)."""
+    """Fill this locale's empty or fuzzy texts from another catalog (after a merge).
+
+    In English a text equal to its id is the default `update` wrote, not a choice: a
+    different English text from the other catalog replaces it.
+    """
     path = catalog_path(locale)
     with path.open("rb") as f:
         catalog = read_po(f)
@@ -96,10 +100,12 @@ def borrow(other: Path, locale: str = "fr_CA") -> int:
 
     filled = 0
     for message in catalog:
-        if not message.id or (complete(message.string) and not message.fuzzy):
+        default = locale == "en" and message.string in (message.id, tuple(message.id))
+        if not message.id or (complete(message.string) and not message.fuzzy and not default):
             continue
         found = donor.get(message.id)
-        if found is not None and complete(found.string) and not found.fuzzy:
+        if found is not None and complete(found.string) and not found.fuzzy \
+                and found.string != message.string:
             message.string = found.string
             message.flags.discard("fuzzy")
             filled += 1
@@ -113,7 +119,8 @@ def main() -> int:
     if command == "update":
         update()
     elif command == "borrow":
-        print(f"{borrow(Path(sys.argv[2]))} texts filled")
+        locale = sys.argv[3] if len(sys.argv) > 3 else "fr_CA"
+        print(f"{borrow(Path(sys.argv[2]), locale)} texts filled")
     elif command == "compile":
         compile_catalogs()
     elif command == "check":
