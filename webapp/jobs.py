@@ -38,4 +38,6 @@ def install_jobs(app: Flask) -> None:
     add("send_outbox", send_outbox, "interval", seconds=30)
     # Seats held by citizens who left the booking form go back on sale.
     add("release_holds", release_expired_holds, "interval", seconds=60)
-    add("apply_retention", apply_retention, "cron", hour=3, minute=15)
+    from .operations.retention import RUN_AT
+
+    add("apply_retention", apply_retention, "cron", hour=RUN_AT.hour, minute=RUN_AT.minute)
