@@ -142,6 +142,8 @@ def test_a_person_found_exported_and_erased_with_the_statistics_unchanged(pilot,
 
 def test_erasure_is_refused_while_an_appointment_is_to_come(pilot, app):
     (coming,) = people([-3])
+    dialog = text(pilot.get(f"{URL}/people/{coming.patient_id}/erase"))
+    assert "annulez-le d'abord" in dialog and "Effacer définitivement" not in dialog
     response = pilot.post(f"{URL}/people/{coming.patient_id}/erase")
     assert "annulez-le d'abord" in text(response)
     assert db.session.get(Patient, coming.patient_id).first_name == "Léa"

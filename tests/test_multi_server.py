@@ -37,12 +37,18 @@ from .test_run_sh import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
-pytestmark = [
+SERVERS_NEEDED = (  # the two servers' test; the fallback test below needs none of them
     pytest.mark.postgres,
     pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed (test.sh)"),
     pytest.mark.skipif(not os.path.exists(REDIS), reason="redis-server is not installed (test.sh)"),
     pytest.mark.skipif(not POSTGRES, reason="TEST_POSTGRES_URL is not set (test.sh)"),
-]
+)
+
+
+def needs_servers(test: Any) -> Any:
+    for mark in SERVERS_NEEDED:
+        test = mark(test)
+    return test
 DAY = local_today() + timedelta(days=2)
 SLOTS, PER_SLOT, CITIZENS = 4, 3, 24
 
@@ -188,6 +194,7 @@ def book(cluster: Cluster, n: int, outcome: dict[int, str]) -> None:
     outcome[n] = "booked"
 
 
+@needs_servers
 def test_two_servers_share_bookings_holds_limits_and_jobs(cluster: Cluster) -> None:
     outcome: dict[int, str] = {}
     started = time.monotonic()
@@ -248,3 +255,14 @@ def test_two_servers_share_bookings_holds_limits_and_jobs(cluster: Cluster) -> N
     assert codes[:10].count(429) == 0 and codes[10] == 429, codes
     print(f"\nrush of {CITIZENS} citizens through two servers: {rush_seconds:.1f} s; "
           f"requests per server {dict(upstreams)}")
+
+
+def test_rate_limits_count_in_memory_while_redis_is_unreachable(tmp_path: Path) -> None:
+    """Redis down: the public pages still answer (no 500), each server counting on its own."""
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")
+    client = app.test_client()
+    codes = [client.post("/cancel", data={"coupon": "ABCDEF", "second": "1950-01-01"},
+                         environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+             for _ in range(11)]
+    assert 500 not in codes and codes[-1] == 429, codes
