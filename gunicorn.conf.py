@@ -19,3 +19,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # Never preload: each worker opens its own database connections and scheduler lock.
 preload_app = False
 forwarded_allow_ips = "127.0.0.1,::1"
+# No control socket (gunicornc, gunicorn >= 25): unused here, and its default path
+# (~/.gunicorn/gunicorn.ctl) is one per user, so two planners on one machine (or the tests'
+# two servers) would take it from each other. systemd restarts and reloads the service.
+control_socket_disable = True

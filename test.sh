@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set everything up (Chromium, PostgreSQL, nginx, Python packages), lint, and run the whole test suite.
+# Set everything up (Chromium, PostgreSQL, nginx, Redis, Python packages), lint, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +9,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/redis-server ] || command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -q

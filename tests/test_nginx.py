@@ -26,10 +26,15 @@ pytestmark = pytest.mark.skipif(not os.path.exists(NGINX),
                                 reason="nginx is not installed (test.sh installs it)")
 
 
-def site(tmp: Path, https_port: int, http_port: int, app_port: int) -> Path:
-    """deploy/nginx-planner.conf with this test's ports, certificate and staff network."""
+def site(tmp: Path, https_port: int, http_port: int, app_port: int,
+         second_app_port: int | None = None) -> Path:
+    """deploy/nginx-planner.conf with this test's ports, certificate and staff network (and
+    its second app server uncommented, when given)."""
     text = (ROOT / "deploy" / "nginx-planner.conf").read_text()
     text = text.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    if second_app_port:
+        assert "# server 10.0.0.12:8000;" in text
+        text = text.replace("# server 10.0.0.12:8000;", f"server 127.0.0.1:{second_app_port};")
     text = text.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
     text = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", text)
@@ -45,7 +50,8 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/error.log;
 events {{ worker_connections 64; }}
 http {{
-    access_log {tmp}/access.log;
+    log_format upstream '$remote_addr $request_method $uri $status $upstream_addr';
+    access_log {tmp}/access.log upstream;
     client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
 {text}

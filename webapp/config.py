@@ -93,6 +93,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_RATE_LIMIT": "20 per minute",
+    # Rate limits on a shared store (RATELIMIT_STORAGE_URI=redis://...): while it cannot be
+    # reached, each server counts in its own memory rather than failing the request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     # Phones on poor connections: CSS and JS are sent compressed (Flask-Compress). HTML is
     # not: its pages carry CSRF tokens next to reflected input, which compression over
     # HTTPS would expose to a BREACH-style length attack.

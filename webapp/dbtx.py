@@ -78,6 +78,12 @@ def write_transaction() -> Iterator[Session]:
         raise
 
 
+def lock_number(key: str) -> int:
+    """A PostgreSQL advisory lock's bigint for a key (a name)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
 def lock_keys(session: Session, keys: Iterable[str]) -> None:
     """Serialise transactions about the same keys (e.g. one person) until they end.
 
@@ -86,8 +92,7 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    numbers = sorted({int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(),
-                                     "big", signed=True) for key in keys})
+    numbers = sorted({lock_number(key) for key in keys})
     if numbers:
         session.execute(text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) "
                              "AS k ORDER BY k"), {"keys": numbers})

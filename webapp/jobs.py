@@ -1,4 +1,5 @@
-"""Jobs run by APScheduler inside the app process (one worker per server: web.start_scheduler)."""
+"""Jobs run by APScheduler inside the app process (one process among all the servers:
+webapp.leader)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import leader
 from .booking import release_expired_holds
 from .extensions import db, scheduler
 from .messaging import communications, dispatch_due
@@ -16,6 +18,8 @@ def install_jobs(app: Flask) -> None:
         """Run `work` in an app context on `trigger`, never two at once."""
         def run() -> None:
             with app.app_context():
+                if not leader.still_leader(app):  # another process took over this tick
+                    return
                 try:
                     work()
                 finally:
@@ -38,4 +42,6 @@ def install_jobs(app: Flask) -> None:
     add("send_outbox", send_outbox, "interval", seconds=30)
     # Seats held by citizens who left the booking form go back on sale.
     add("release_holds", release_expired_holds, "interval", seconds=60)
-    add("apply_retention", apply_retention, "cron", hour=3, minute=15)
+    from .operations.retention import RUN_AT
+
+    add("apply_retention", apply_retention, "cron", hour=RUN_AT.hour, minute=RUN_AT.minute)

@@ -1,12 +1,7 @@
 """Request-wide behaviour: language, sign-in, security headers, errors, template helpers."""
 from __future__ import annotations
 
-import fcntl
-import os
-import threading
-import time
-from pathlib import Path
-from typing import IO, Any, NoReturn, Optional
+from typing import Any, NoReturn, Optional
 from urllib.parse import urlsplit
 
 from flask import (
@@ -26,7 +21,7 @@ from sqlalchemy import event
 from werkzeug.exceptions import Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import dbtx, formatting
+from . import dbtx, formatting, leader
 from .accounts import sessions
 from .accounts.permissions import active_role, can
 from .accounts.roles import ROLE_LABELS, Perm, Role
@@ -225,51 +220,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-_scheduler_lock = threading.Lock()
-_server_lock: Optional[IO[str]] = None
-_next_try = 0.0
-RETRY_SECONDS = 30
-
-
-def _hold_server_lock(app: Flask) -> bool:
-    """Whether this process holds the server's scheduler lock (a file lock under instance/).
-
-    gunicorn starts several worker processes; only the one holding the lock runs the jobs,
-    so each job runs once per tick on the server. The lock goes with its process: when that
-    worker dies or is recycled, another takes it at its next try."""
-    global _server_lock
-    if _server_lock is not None:
-        return True
-    handle = open(Path(app.instance_path) / "scheduler.lock", "a+", encoding="ascii")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return False
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    _server_lock = handle
-    return True
-
-
-def start_scheduler(app: Flask) -> None:
-    """Start the in-process jobs once per server (sending the outbox, releasing holds...)."""
-    from .jobs import install_jobs
-
-    global _next_try
-    with _scheduler_lock:
-        if scheduler.running or time.monotonic() < _next_try:
-            return
-        _next_try = time.monotonic() + RETRY_SECONDS
-        if not _hold_server_lock(app):
-            return
-        install_jobs(app)
-        scheduler.start()
-        app.logger.info("scheduler started in process %s", os.getpid())
-
-
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
     proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
@@ -310,4 +260,4 @@ def init_app(app: Flask) -> None:
         @app.before_request
         def _start_jobs() -> None:
             if not scheduler.running:
-                start_scheduler(app)
+                leader.start_scheduler(app)

@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     checklist_page,
     communications,
     locations,
+    personal_data,
     public_page,
     questions,
     resources,

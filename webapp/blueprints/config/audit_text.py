@@ -39,6 +39,11 @@ from .service_forms import PATIENT_FIELD_LABELS, RULE_LABELS, QuestionForm, Serv
 
 ACTIONS = {
     "access.appointment": _l("Viewed a patient's appointment"),
+    "access.person_search": _l("Searched for a person's data (request under Law 25)"),
+    "access.person_export": _l("Exported all of a person's data (request under Law 25)"),
+    "retention.period_changed": _l("Retention period of personal data modified"),
+    "retention.anonymized": _l("Personal data older than the retention period anonymised"),
+    "retention.erased": _l("A person's data erased on request (Law 25)"),
     "account.sign_in": _l("Signed in"),
     "account.locked": _l("Sign-in paused after failed attempts"),
     "account.password_changed": _l("Password changed"),

@@ -6,7 +6,7 @@ confirmed, cancelled, some online, attendance marked on past days), then times, 
 Flask test client as a Pilot, the page for the whole year, for one week and its Excel
 export, beside `/healthz` in the same run. Prints p50/p95 and queries; asserts nothing.
 
-    python bench/statistics.py [--requests 20]
+    python bench/stats_screen.py [--requests 20]
 """
 from __future__ import annotations
 
