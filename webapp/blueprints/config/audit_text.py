@@ -39,6 +39,11 @@ from .service_forms import PATIENT_FIELD_LABELS, RULE_LABELS, QuestionForm, Serv
 
 ACTIONS = {
     "access.appointment": _l("Viewed a patient's appointment"),
+    "access.messages": _l("Viewed messages to patients"),
+    "access.followup_list": _l("Viewed the follow-up list"),
+    "access.followup_export": _l("Exported the follow-up list"),
+    "access.person_export": _l("Exported a person's data"),
+    "access.access_log": _l("Viewed the access log"),
     "account.sign_in": _l("Signed in"),
     "account.locked": _l("Sign-in paused after failed attempts"),
     "account.password_changed": _l("Password changed"),
