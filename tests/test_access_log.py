@@ -71,7 +71,7 @@ def test_reading_the_access_log_is_itself_audited(client, read):
 def test_in_english_and_linked_from_the_configuration_tabs(client, read):
     client.post("/lang", data={"lang": "en"})
     page = text(client.get(URL))
-    assert "Viewed a patient's appointment" in page and "Which patient" in page
+    assert "Viewed a patient's appointment" in page and "Patient or list" in page
     assert URL in text(client.get("/admin/config/audit"))
 
 

@@ -13,7 +13,8 @@ from ...extensions import db
 from ...htmx import page_or_fragment
 from ...models import User
 from . import bp
-from .audit_text import ACTIONS, detail_lines
+from .access_text import access_lines
+from .audit_text import ACTIONS
 from .staff_forms import AccessFilterForm
 
 PER_PAGE = 50
@@ -44,4 +45,4 @@ def access_log_page() -> Response:
     return page_or_fragment(
         "config/access_log.html", "config/_access_entries.html", form=form, entries=entries,
         filters={k: v for k, v in request.args.items() if k in FILTERS}, actions=ACTIONS,
-        patients=patients, detail_lines=detail_lines)
+        patients=patients, access_lines=access_lines)
