@@ -12,6 +12,7 @@ from webapp.accounts.roles import Role
 from webapp.extensions import db
 from webapp.models import AuditLog, User
 from webapp.timeutil import local_today
+from webapp.timeutil import planner_zone as local_zone
 
 from .factories import make_world, patient_data
 from .helpers import HX, text
@@ -90,3 +91,24 @@ def test_hostile_filters_get_a_message_not_a_500(client, read, query):
     assert response.status_code == 200
     audit_page = client.get("/admin/config/audit", query_string=query)
     assert audit_page.status_code == 200
+
+
+def test_the_appointments_calendar_with_names_is_recorded(client, auth, read):
+    marie, _ = read
+    auth.logout()
+    auth.login(Role.GESTION1)
+    day = marie.starts_at.astimezone(local_zone()).date()
+    empty = day + timedelta(days=20)
+    assert client.get("/admin/appointments/", query_string={"date": empty.isoformat(),
+                                                             "view": "day"}).status_code == 200
+    assert db.session.scalar(select(AuditLog).where(
+        AuditLog.action == "access.appointments_calendar")) is None  # no name shown
+    assert client.get("/admin/appointments/", query_string={"date": day.isoformat(),
+                                                             "view": "day"}).status_code == 200
+    entry = db.session.scalar(select(AuditLog).where(
+        AuditLog.action == "access.appointments_calendar"))
+    assert entry.details["count"] == 2 and entry.user.email == "gestion1@test.example"
+    auth.logout()
+    auth.login(Role.PILOTE)
+    page = text(client.get(URL))
+    assert "A consulté le calendrier des rendez-vous" in page and "2 lignes affichées" in page

@@ -40,6 +40,7 @@ from .service_forms import PATIENT_FIELD_LABELS, RULE_LABELS, QuestionForm, Serv
 ACTIONS = {
     "access.appointment": _l("Viewed a patient's appointment"),
     "access.messages": _l("Viewed messages to patients"),
+    "access.appointments_calendar": _l("Viewed the appointments calendar (patients' names)"),
     "access.followup_list": _l("Viewed the follow-up list"),
     "access.followup_export": _l("Exported the follow-up list"),
     "access.person_export": _l("Exported a person's data"),
