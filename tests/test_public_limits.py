@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from webapp import booking
 from webapp.accounts.roles import Role
 from webapp.extensions import db
-from webapp.models import Appointment, Slot
+from webapp.models import Appointment, Service, Slot
 from webapp.timeutil import local_today
 
 from .factories import make_block
@@ -110,3 +111,25 @@ def test_staff_see_an_address_that_books_unusually_many(app, journey, client, au
     auth.login(Role.PILOTE)
     page = text(client.get("/admin/messages/", query_string={"day": local_today().isoformat()}))
     assert "Une même connexion a pris 3 rendez-vous en ligne" in page
+
+
+def test_simultaneous_holds_from_one_address_never_pass_the_cap(any_db_app):
+    """Twelve requests from one address at once (SQLite and PostgreSQL): three holds."""
+    from .factories import make_world
+    from .test_booking_races import _run_threads
+
+    world = make_world(days_ahead=1, per_slot=2)
+    slot_ids, service_id = [s.id for s in world.slots[:12]], world.service.id
+
+    def attempt(i):
+        slot, service = db.session.get(Slot, slot_ids[i]), db.session.get(Service, service_id)
+        try:
+            booking.hold(booking.BookingRequest(slot, service, online=True, client="k" * 32))
+            return "held"
+        except booking.TooManyHolds:
+            return "refused"
+
+    results, errors = _run_threads(any_db_app, len(slot_ids), attempt)
+    assert errors == []
+    assert sorted(results) == ["held"] * 3 + ["refused"] * 9
+    assert _held() == 3
