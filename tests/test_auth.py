@@ -92,6 +92,21 @@ def test_many_emails_from_one_address_are_slowed_down_too(client, app):
     assert _attempt(client, "s@test.example", PASSWORD, "198.51.100.8").status_code == 302
 
 
+def test_a_shared_address_forgets_its_failures_after_an_hour(app):
+    """Staff behind one address typing wrong now and then are not slowed for the day."""
+    from webapp.accounts import signin
+    from webapp.models import utcnow
+
+    make_user(Role.GESTION1, "t@test.example")
+    now = utcnow()
+    with app.test_request_context():
+        for n in range(app.config["LOGIN_ADDRESS_MAX_FAILURES"] - 1):
+            signin.authenticate(f"typo{n}@test.example", "bad", "192.0.2.9", now=now)
+        later = now + timedelta(minutes=61)
+        assert signin.authenticate("x@test.example", "bad", "192.0.2.9", now=later) is None
+        assert signin.authenticate("t@test.example", PASSWORD, "192.0.2.9", now=later)
+
+
 def test_sign_in_rate_limit_answers_429_with_a_clear_page(tmp_path):
     from .conftest import make_app
 

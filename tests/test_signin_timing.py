@@ -12,7 +12,7 @@ from webapp.accounts.roles import Role
 from .conftest import PASSWORD, make_user
 
 GENERIC = "mot de passe est incorrect"
-SAMPLES = 15
+SAMPLES = 21
 
 
 def _timed(client, email: str, password: str, address: str) -> float:

@@ -21,7 +21,11 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import SignInThrottle
 
-FORGET_AFTER = timedelta(days=1)  # failures this old no longer count
+# A key's failures are forgotten after this long without one: a day for an email from an
+# address; an hour for a whole address, so that a pharmacy whose staff share one address
+# is not slowed by a day's worth of typos.
+FORGET_ACCOUNT_AFTER = timedelta(days=1)
+FORGET_ADDRESS_AFTER = timedelta(hours=1)
 
 
 def keys(email: str, address: Optional[str]) -> tuple[str, str]:
@@ -53,13 +57,14 @@ def note_attempt(hashes: tuple[str, str], rows: dict[str, SignInThrottle], now: 
     account_key, address_key = hashes
     free = {account_key: int(current_app.config["LOGIN_MAX_FAILURES"]),
             address_key: int(current_app.config["LOGIN_ADDRESS_MAX_FAILURES"])}
+    forget = {account_key: FORGET_ACCOUNT_AFTER, address_key: FORGET_ADDRESS_AFTER}
     started = False
     for key in hashes:
         row = rows.get(key)
         if row is None:
             row = SignInThrottle(key_hash=key, failures=0, last_attempt_at=now)
             db.session.add(row)
-        elif row.last_attempt_at < now - FORGET_AFTER:
+        elif row.last_attempt_at < now - forget[key]:
             row.failures, row.wait_until = 0, None
         row.last_attempt_at = now
         if failed:
