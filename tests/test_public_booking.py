@@ -27,6 +27,11 @@ DAY = local_today() + timedelta(days=3)
 
 @pytest.fixture
 def setup(app):
+    return journey_world()
+
+
+def journey_world():
+    """A service with one eligibility question, bookable online at four single-place times."""
     org = db.session.get(Organization, 1)
     org.online_booking_open = True
     service = make_service(instructions_fr="Apportez votre carte.", horizon_days=30)

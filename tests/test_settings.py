@@ -32,6 +32,14 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "MAIL_TIMEOUT": ("30", 30),
     "PUBLIC_URL": ("https://rdv.example.org", "https://rdv.example.org"),
     "SESSION_IDLE_MINUTES": ("30", 30),
+    "LOGIN_MAX_FAILURES": ("7", 7),
+    "LOGIN_ADDRESS_MAX_FAILURES": ("40", 40),
+    "LOGIN_FIRST_WAIT_SECONDS": ("10", 10),
+    "LOGIN_MAX_WAIT_MINUTES": ("20", 20),
+    "PUBLIC_HOLDS_PER_ADDRESS": ("2", 2),
+    "PUBLIC_BOOKINGS_PER_ADDRESS_PER_DAY": ("8", 8),
+    "PUBLIC_BOOKINGS_PER_PERSON_PER_DAY": ("4", 4),
+    "PUBLIC_BOOKINGS_ALERT_PER_ADDRESS": ("5", 5),
 }
 
 

@@ -75,6 +75,18 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
         # A staff session unused this long ends on the server.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 240)),
+        # Sign-in throttling (webapp/accounts/throttle.py): free failures per email from one
+        # address and per address, then a wait that doubles, up to a maximum.
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_ADDRESS_MAX_FAILURES": _int("LOGIN_ADDRESS_MAX_FAILURES", 30),
+        "LOGIN_FIRST_WAIT_SECONDS": _int("LOGIN_FIRST_WAIT_SECONDS", 30),
+        "LOGIN_MAX_WAIT_MINUTES": _int("LOGIN_MAX_WAIT_MINUTES", 15),
+        # Public booking caps (webapp/booking/limits.py): places held at once by one address,
+        # bookings a day per address and per person, and when staff are told of an address.
+        "PUBLIC_HOLDS_PER_ADDRESS": _int("PUBLIC_HOLDS_PER_ADDRESS", 3),
+        "PUBLIC_BOOKINGS_PER_ADDRESS_PER_DAY": _int("PUBLIC_BOOKINGS_PER_ADDRESS_PER_DAY", 12),
+        "PUBLIC_BOOKINGS_PER_PERSON_PER_DAY": _int("PUBLIC_BOOKINGS_PER_PERSON_PER_DAY", 3),
+        "PUBLIC_BOOKINGS_ALERT_PER_ADDRESS": _int("PUBLIC_BOOKINGS_ALERT_PER_ADDRESS", 6),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "Vaccin-Demo-2021!"),
     }
 
@@ -90,8 +102,6 @@ DEFAULTS: dict[str, object] = {
     "LANGUAGES": ("fr_CA", "en"),
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "PASSWORD_RESET_MAX_AGE": 3600,
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_RATE_LIMIT": "20 per minute",
     # Rate limits on a shared store (RATELIMIT_STORAGE_URI=redis://...): while it cannot be
     # reached, each server counts in its own memory rather than failing the request.

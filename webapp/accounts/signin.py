@@ -1,50 +1,62 @@
-"""Signing in, lockout and password reset (ACC-1, ACC-6), apart from the views."""
+"""Signing in, throttling and password reset (ACC-1, ACC-6), apart from the views."""
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import datetime
+from functools import cache
 from typing import Optional
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..extensions import db
 from ..models import User, utcnow
 from ..timeutil import local_today
+from . import throttle
 
 RESET_SALT = "password-reset"
 
 
-def authenticate(email: str, password: str) -> Optional[User]:
+def authenticate(email: str, password: str, address: Optional[str] = None, *,
+                 now: Optional[datetime] = None) -> Optional[User]:
     """The account if the credentials are right and it may sign in now; None otherwise.
 
-    Every refusal looks the same to the caller, so an attacker learns nothing about which
-    accounts exist. Repeated failures lock the account for a while.
-    """
+    Every refusal looks the same to the caller and takes the same work (one password hash
+    checked, against a dummy one for an unknown email; the same counters read and written),
+    so neither the answer nor its timing tells which accounts exist. Failures slow down the
+    next attempts from that address (`throttle`); the account is never locked."""
+    now = now or utcnow()
+    hashes = throttle.keys(email, address)
+    rows = throttle.counters(hashes)
     user = User.by_email(email)
-    if user is None:
-        # Spend the same time as a real check, so timing reveals nothing either.
-        User(password_hash=_DUMMY_HASH).check_password(password)
-        return None
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        return None
-    if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.failed_logins = 0
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    right = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    paused = throttle.waiting(rows, now)
+    if paused or not right or user is None or not user.may_sign_in_on(local_today()):
+        if throttle.note_attempt(hashes, rows, now, failed=not paused) and user is not None:
             audit.record("account.locked", user, user_id=user.id)
-        db.session.commit()
+        _commit_counters()
         return None
-    if not user.may_sign_in_on(local_today()):
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(hashes[0], rows)
     user.last_login_at = now
     audit.record("account.sign_in", user, user_id=user.id)
     db.session.commit()
     return user
+
+
+def _commit_counters() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:  # a simultaneous attempt created the same counter: it counted
+        db.session.rollback()
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash made as real ones are (same method and cost), of no one's password."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -72,13 +84,4 @@ def user_for_reset(token: str) -> Optional[User]:
 
 def set_password(user: User, password: str) -> None:
     user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     audit.record("account.password_changed", user)
-
-
-_DUMMY_HASH = (
-    "scrypt:32768:8:1$dummysaltdummys$"
-    "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
-    "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
-)

@@ -49,8 +49,11 @@ from .errors import (
     SlotPast,
     TeamNotAssociated,
     TooEarly,
+    TooManyBookings,
+    TooManyHolds,
 )
 from .holds import HOLD_MINUTES, finalize_hold, hold, release_expired_holds, release_hold
+from .limits import BusyAddress, busy_addresses, client_key
 from .patients import PatientDataInvalid
 from .request import BookingRequest
 from .seats import set_capacity
@@ -61,7 +64,8 @@ __all__ = [
     "NotCancellable", "NotConfirmable", "NotEligible", "NotFound", "NotModifiable",
     "OnlineBookingClosed", "OutsideHorizon", "OverrideNotAllowed", "PatientDataInvalid",
     "ServiceNotOffered", "SlotFull", "SlotLocked", "SlotPast", "TeamNotAssociated",
-    "TooEarly", "available_days", "book", "cancel", "confirm", "finalize_hold",
+    "TooEarly", "TooManyBookings", "TooManyHolds", "BusyAddress", "available_days",
+    "busy_addresses", "client_key", "book", "cancel", "confirm", "finalize_hold",
     "find_availability",
     "get_appointment", "get_service", "get_slot", "hold", "move", "nearest_alternatives",
     "normalize_coupon", "release_expired_holds", "release_hold", "set_capacity",

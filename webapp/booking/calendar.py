@@ -42,6 +42,11 @@ class SlotCalendar:
     def slots_of(self, block_id: int) -> list[SlotView]:
         return self.slots.get(block_id, [])
 
+    @property
+    def appointment_count(self) -> int:
+        """How many appointments (patients' names) the calendar shows."""
+        return sum(len(view.appointments) for views in self.slots.values() for view in views)
+
 
 def build_slots(query: CalendarQuery, location: Location, today: date,
                 team_scope: Optional[set[int]], now: datetime) -> SlotCalendar:

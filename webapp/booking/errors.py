@@ -54,6 +54,21 @@ class OnlineBookingClosed(BookingError):
     default = _l("Online booking is closed for now. Please come back later.")
 
 
+class TooManyHolds(BookingError):
+    """One internet address already holds its share of places (issue 13)."""
+
+    default = _l("Several times are already being held from this internet connection. Finish "
+                 "one of those bookings, or wait a few minutes, then choose again.")
+
+
+class TooManyBookings(BookingError):
+    """One address or one person booked their share online in 24 hours (issue 13)."""
+
+    default = _l("The number of appointments that can be booked online from this connection, "
+                 "or for this person, in one day has been reached. To book another one, "
+                 "please call the pharmacy.")
+
+
 class OutsideHorizon(BookingError):
     default = _l("This date is too far ahead for online booking. Please choose an earlier date.")
 

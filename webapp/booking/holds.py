@@ -16,7 +16,7 @@ from sqlalchemy import delete, exists, select
 from ..dbtx import write_transaction
 from ..extensions import db
 from ..models import Appointment, Patient, Status, utcnow
-from . import confirmations
+from . import confirmations, limits
 from .checks import check_finalize, check_hold, slot_full
 from .codes import keyed_token, new_codes
 from .errors import AlreadyBooked, BookingError, NotFound
@@ -44,11 +44,13 @@ def hold(request: BookingRequest, *, minutes: int = HOLD_MINUTES,
             return existing
         if _exists(wanted):  # that hold ended (released, lapsed): a new one, a new token
             wanted = None
+    if request.client:
+        limits.check_address_bookings(request.client, now)
     for attempt, (coupon, token) in enumerate(new_codes()):
         if attempt == 0 and wanted is not None:
             token = wanted
         try:
-            held = insert_hold(request, coupon, token, now + timedelta(minutes=minutes))
+            held = insert_hold(request, coupon, token, now + timedelta(minutes=minutes), now)
         except Full:
             mine = _still_held(wanted) if wanted else None
             if mine is not None:  # our own first tap took the last place
@@ -87,6 +89,8 @@ def finalize_hold(hold: Appointment, request: BookingRequest, *,
     with the nearest other times (PUB-9)."""
     now = now or utcnow()
     request = check_finalize(hold, request, now)
+    if hold.client_key:
+        limits.check_person_bookings(request.details.identity_key, now)
     drafts = confirmations.drafts(request, hold.coupon, hold.token)
     try:
         complete_hold(hold, request, drafts, now)

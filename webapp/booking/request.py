@@ -32,6 +32,8 @@ class BookingRequest:
     # book the same person twice, with a reason
     by_user: Optional[User] = None
     online: bool = False
+    # online: the keyed hash of the citizen's address (`limits.client_key`), for the caps
+    client: Optional[str] = None
     override_reason: Optional[str] = None
     # staff only: why a next dose is booked before the service's minimum interval
     early_reason: Optional[str] = None

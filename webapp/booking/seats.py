@@ -24,6 +24,7 @@ from .. import audit, messaging
 from ..dbtx import lock_keys, write_transaction
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, UPCOMING_STATUSES, Appointment, AuditLog, Patient, Slot, Status
+from . import limits
 from .confirmations import KIND, Draft
 from .errors import CapacityBelowBooked, DuplicatePerson, NotFound
 from .request import BookingRequest
@@ -218,13 +219,18 @@ def insert_booking(request: BookingRequest, coupon: str, token: str, drafts: lis
 
 
 def insert_hold(request: BookingRequest, coupon: str, token: str,
-                expires_at: datetime) -> Optional[Appointment]:
+                expires_at: datetime, now: datetime) -> Optional[Appointment]:
     """Take a seat for a hold: an appointment "held" until `expires_at`, its patient still
-    blank. None if the coupon or the token was already taken; raises Full."""
+    blank. None if the coupon or the token was already taken; raises Full, or TooManyHolds
+    when the citizen's address holds its share already."""
     values = dict(_placed(request), status=Status.HELD.value, language=request.language,
-                  eligibility=request.eligibility, hold_expires_at=expires_at)
+                  eligibility=request.eligibility, hold_expires_at=expires_at,
+                  client_key=request.client, created_at=now)
     try:
         with write_transaction() as session:
+            if request.client:
+                lock_keys(session, [f"client:{request.client}"])
+                limits.check_holds(session, request.client, now)
             if not take_seat(session, values["slot_id"]):
                 raise Full()
             appointment = Appointment(**values, coupon=coupon, token=token,

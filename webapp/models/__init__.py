@@ -1,7 +1,7 @@
 """The data model of the planner (see the glossary of the specification)."""
 from __future__ import annotations
 
-from .accounts import RoleAssignment, StaffSession, User
+from .accounts import RoleAssignment, SignInThrottle, StaffSession, User
 from .audit import AuditLog
 from .booking import ACTIVE_STATUSES, UPCOMING_STATUSES, Appointment, Attendance, Patient, Status
 from .messaging import Message
@@ -27,7 +27,8 @@ __all__ = [
     "ACTIVE_STATUSES", "UPCOMING_STATUSES",
     "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
     "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization",
-    "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "Slot", "StaffSession",
+    "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "SignInThrottle",
+    "Slot", "StaffSession",
     "Status", "Team", "UTCDateTime", "User", "block_service", "team_answer", "team_location",
     "team_service", "user_team", "utcnow",
 ]

@@ -140,3 +140,16 @@ class StaffSession(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SignInThrottle(db.Model):  # type: ignore[name-defined]
+    """Failed sign-ins counted per key: one address, or one email typed from one address
+    (issue 13). Past a few failures the next attempt under that key waits, longer each time;
+    nobody else is slowed, so an attacker cannot lock the account's owner out. Only a keyed
+    hash of the key is stored (never the typed email)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    wait_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

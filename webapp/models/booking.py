@@ -62,7 +62,8 @@ class Patient(db.Model):  # type: ignore[name-defined]
 
 
 class Appointment(db.Model):  # type: ignore[name-defined]
-    __table_args__ = (Index("ix_appointment_starts", "starts_at"),)
+    __table_args__ = (Index("ix_appointment_starts", "starts_at"),
+                      Index("ix_appointment_client", "client_key", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coupon: Mapped[str] = mapped_column(String(6), unique=True)
@@ -86,6 +87,9 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     consent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     hold_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Online only: a keyed hash of the citizen's internet address (never the address), to
+    # cap what one address holds and books (webapp/booking/limits.py, issue 13).
+    client_key: Mapped[Optional[str]] = mapped_column(String(32))
     duplicate_override: Mapped[Optional[str]] = mapped_column(Text)
     # Why staff booked or moved this dose before the minimum interval after the previous one.
     early_reason: Mapped[Optional[str]] = mapped_column(Text)

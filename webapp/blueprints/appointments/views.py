@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 from flask import request
 from werkzeug.wrappers import Response
 
+from ... import audit
 from ...accounts.permissions import can, requires, team_scope
 from ...accounts.roles import Perm
 from ...booking.calendar import build_slots
 from ...booking.patients import LANGUAGES, SEXES
 from ...booking.staff_steps import FIELD_HINTS, FIELD_INPUTS, FIELD_LABELS, shown_fields
+from ...extensions import db
 from ...htmx import page_or_fragment
 from ...models import utcnow
 from ...scheduling.calendar import parse_query, services_at
@@ -48,4 +50,8 @@ def index() -> Response:
         query.location_id = location.id
         sc = build_slots(query, location, local_today(), team_scope(), utcnow())
         context.update(sc=sc, cal=sc.cal, services=services_at(sc.cal.location_teams))
+        if sc.appointment_count:  # patients' names on screen (Law 25)
+            audit.record_access("appointments_calendar", None, location=location.id,
+                                day=query.day, count=sc.appointment_count)
+            db.session.commit()
     return page_or_fragment("appointments/index.html", "appointments/_calendar.html", **context)

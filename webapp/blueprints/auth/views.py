@@ -30,7 +30,8 @@ def login() -> str | Response:
         return redirect(url_for("account.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(form.email.data or "", form.password.data or "",
+                                      request.remote_addr)
         if user is not None:
             login_user(user)
             session[sessions.TOKEN_KEY] = sessions.open_session(user)

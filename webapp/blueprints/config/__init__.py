@@ -7,6 +7,7 @@ bp = Blueprint("config", __name__, url_prefix="/admin/config")
 
 # The route modules add their views to `bp`.
 from . import (  # noqa: E402,F401
+    access_log,
     audit_log,
     checklist_page,
     communications,

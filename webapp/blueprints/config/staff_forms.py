@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from wtforms.validators import Optional as Blank
 from wtforms.widgets import ColorInput
 
+from ... import params
 from ...accounts.passwords import MeetsPolicy, unmet_rules
 from ...accounts.roles import ROLE_LABELS, Role
 from ...organization.staff import normalize_phone
@@ -49,6 +50,12 @@ class Phone:
 def _ends_after(start: Optional[date], end: Optional[date]) -> None:
     if start and end and end < start:
         raise ValidationError(str(_l("The end date must be on or after the start date.")))
+
+
+def _sane_day(form: Any, field: Field) -> None:
+    if field.data is not None and not params.MIN_DATE <= field.data <= params.MAX_DATE:
+        raise ValidationError(str(_l("Enter a date between %(low)s and %(high)s.",
+                                     low=params.MIN_DATE.year, high=params.MAX_DATE.year)))
 
 
 class StaffForm(ConfigForm):
@@ -144,9 +151,25 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Blank()])
-    end = DateField(_l("To"), validators=[Blank()])
+    start = DateField(_l("From"), validators=[Blank(), _sane_day])
+    end = DateField(_l("To"), validators=[Blank(), _sane_day])
     account = SelectField(_l("Account"), default="")
+
+    def validate_end(self, field: Field) -> None:
+        _ends_after(self.start.data, field.data)
+
+
+class AccessFilterForm(FlaskForm):
+    """Configuration › Access log: filters in the URL."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Blank(), _sane_day])
+    end = DateField(_l("To"), validators=[Blank(), _sane_day])
+    account = SelectField(_l("Staff member"), default="")
+    patient = StringField(_l("Patient (name or confirmation number)"),
+                          validators=[Blank(), Length(max=100)])
 
     def validate_end(self, field: Field) -> None:
         _ends_after(self.start.data, field.data)

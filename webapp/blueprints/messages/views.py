@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ... import audit
+from ... import audit, booking
 from ...accounts.permissions import location_scope, requires, team_scope
 from ...accounts.roles import Perm
 from ...extensions import db
@@ -41,10 +41,11 @@ def index() -> Response:
     filters = listing.parse_filters(request.args, local_today())
     found = listing.find(filters, location_scope(), team_scope())
     counts = listing.counts_per_day(local_today(), location_scope(), team_scope())
+    busy = booking.busy_addresses(filters.day, location_scope(), team_scope())
     audit.record_access("messages", None, count=len(found), **filters.query())
     db.session.commit()
     return page_or_fragment("messages/index.html", "messages/_results.html",
-                            filters=filters, messages=found, counts=counts,
+                            filters=filters, messages=found, counts=counts, busy=busy,
                             page_size=listing.PAGE_SIZE)
 
 

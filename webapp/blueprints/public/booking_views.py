@@ -104,7 +104,8 @@ def take_hold() -> Response | str | tuple[str, int]:
         booking.release_hold(previous)  # one hold per browser session
     try:
         held = booking.hold(booking.BookingRequest(slot, service, eligibility=answers, online=True,
-                                                   language=_language()),
+                                                   language=_language(),
+                                                   client=booking.client_key(request.remote_addr)),
                             key=request.form.get("attempt"))
     except booking.SlotFull as full:
         return render_template("public/race.html", location=place, service=service,
