@@ -6,9 +6,10 @@ import re
 from datetime import timedelta
 
 from webapp.accounts.roles import Role
+from webapp.extensions import db
 from webapp.timeutil import local_today
 
-from .factories import make_world, take_places
+from .factories import make_world, slots_of, take_places
 
 
 def _day(days: int = 2) -> str:
@@ -34,3 +35,45 @@ def test_team_name_after_de_is_elided(client, auth):
                       "&view=day").get_data(as_text=True)
     assert "Modifier la plage horaire 09:00-12:00 d'Équipe A" in page.replace("&#39;", "'")
     assert "de Équipe" not in page
+
+
+def test_clone_dialog_previews_what_each_target_day_receives(client, auth):
+    world = make_world()
+    source = local_today() - timedelta(days=3)
+    block = world.add_block(source, "13:00", "16:00", per_slot=2)
+    take_places(slots_of(block)[5], world.service)  # 14:15
+    busy = local_today() + timedelta(days=2)
+    world.add_block(busy, "15:00", "17:00")
+    auth.login(Role.GESTION1)
+    client.set_cookie("lang", "en")
+    target = local_today() + timedelta(days=1)
+    page = client.get(f"/admin/schedules/clone?location={world.location.id}&target={target}"
+                      f"&target={busy}").get_data(as_text=True)
+    plan = re.sub(r"\s+", " ", page[page.index('class="clone-plan"'):])
+    assert "Remaining availability created on each target day" in plan
+    assert ("13:00 – 16:00 · Équipe A · 23 places (2 per slot, 1 partly booked slot keeps "
+            "only its places left)") in plan
+    assert "already has a time block from 15:00 to 17:00" in plan
+    assert plan.count("13:00 – 16:00") == 1  # one block, not three
+    # the source field asks the same preview again
+    fragment = client.get(f"/admin/schedules/clone/preview?location={world.location.id}"
+                          f"&source={source}&target={target}").get_data(as_text=True)
+    assert "23 places" in fragment and "already has" not in fragment
+    # and nothing was created by looking
+    assert client.get(f"/admin/schedules/?location={world.location.id}&date={target}"
+                      "&view=day").get_data(as_text=True).count("blk-edit") == 0
+
+
+def test_the_grid_step_follows_the_services_shown(client, auth):
+    world = make_world()
+    day = local_today() + timedelta(days=2)
+    world.add_block(day, "09:00", "10:00")
+    auth.login(Role.GESTION1)
+    url = f"/admin/schedules/?location={world.location.id}&date={day}&view=day"
+    assert "step-15" in client.get(url).get_data(as_text=True)
+    world.service.duration_minutes = 10
+    world.other_service.duration_minutes = 10
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "step-10" in page and "step=10" not in page  # chosen, not pinned in the links
+    assert "step-15" in client.get(url + "&step=15").get_data(as_text=True)
