@@ -19,8 +19,7 @@ from ...htmx import is_htmx, page_or_fragment, trigger
 from ...models import Location, ScheduleBlock
 from ...scheduling.blocks import BlockInvalid
 from ...scheduling.calendar import parse_day
-from ...scheduling.cloning import (MAX_TARGETS, ClonePreview, block_totals, clone_day, preview,
-                                   source_blocks)
+from ...scheduling.cloning import MAX_TARGETS, ClonePreview, block_totals, clone_day, preview, source_blocks
 from ...timeutil import local_today
 from . import bp
 from .access import requested_location
