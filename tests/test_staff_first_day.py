@@ -33,7 +33,7 @@ def test_team_name_after_de_is_elided(client, auth):
     client.set_cookie("lang", "fr_CA")
     page = client.get(f"/admin/schedules/?location={world.location.id}&date={_day()}"
                       "&view=day").get_data(as_text=True)
-    assert "Modifier la plage horaire 09:00-12:00 d'Équipe A" in page.replace("&#39;", "'")
+    assert "Modifier la plage horaire 09:00 – 12:00 d'Équipe A" in page.replace("&#39;", "'")
     assert "de Équipe" not in page
 
 
@@ -77,3 +77,32 @@ def test_the_grid_step_follows_the_services_shown(client, auth):
     page = client.get(url).get_data(as_text=True)
     assert "step-10" in page and "step=10" not in page  # chosen, not pinned in the links
     assert "step-15" in client.get(url + "&step=15").get_data(as_text=True)
+
+
+def test_help_is_the_guide_of_the_active_role_searchable_in_both_languages(client, auth):
+    auth.login(Role.GESTION1)
+    client.set_cookie("lang", "fr_CA")
+    page = client.get("/admin/help").get_data(as_text=True).replace("&#39;", "'")
+    assert "Cloner (copier/coller) des disponibilités" in page
+    assert "Guide, section 3.3" in page and "Créez votre journée type dans le passé" in page
+    assert "Ouvrir la prise de rendez-vous en ligne" not in page  # the Pilot's
+    found = client.get("/admin/help?q=journee type", headers={"HX-Request": "true"})
+    fragment = found.get_data(as_text=True)
+    assert fragment.startswith('<div id="help-topics"') and "<html" not in fragment
+    assert "Horaires : créer une journée type" in fragment and "Suivi :" not in fragment
+    assert "Aucune section ne contient" in client.get("/admin/help?q=zzzz").get_data(
+        as_text=True)
+    client.set_cookie("lang", "en")
+    assert "Cloning a day" in client.get("/admin/help").get_data(as_text=True)
+
+
+def test_each_screens_question_mark_opens_its_topic(client, auth):
+    auth.login(Role.GESTION1)
+    page = client.get("/admin/schedules/").get_data(as_text=True)
+    assert 'href="/admin/help#help-schedules-typical-day"' in page
+    auth.logout()
+    auth.login(Role.CONSULTATION1)
+    page = client.get("/admin/schedules/").get_data(as_text=True)
+    assert 'href="/admin/help#help-schedules-view"' in page  # a role that only reads
+    page = client.get("/admin/help").get_data(as_text=True)
+    assert "help-schedules-clone" not in page and "help-schedules-view" in page
