@@ -106,3 +106,25 @@ def test_each_screens_question_mark_opens_its_topic(client, auth):
     assert 'href="/admin/help#help-schedules-view"' in page  # a role that only reads
     page = client.get("/admin/help").get_data(as_text=True)
     assert "help-schedules-clone" not in page and "help-schedules-view" in page
+
+
+def test_organization_and_team_names_after_de_are_elided(client, app):
+    from flask_babel import force_locale
+
+    from webapp.models import Organization
+    from webapp.scheduling.cloning import plan
+
+    org = db.session.get(Organization, 1)
+    org.name_fr = "Apothicaire du Lac"
+    db.session.commit()
+    client.set_cookie("lang", "fr_CA")
+    page = client.get("/privacy").get_data(as_text=True).replace("&#39;", "'")
+    assert "sur le serveur d'Apothicaire du Lac" in page
+    world = make_world()
+    world.add_block(local_today() - timedelta(days=3), "09:00", "10:00")
+    world.add_block(local_today() - timedelta(days=3), "10:00", "11:00", team=world.other_team)
+    world.other_team.active = False
+    db.session.commit()
+    with app.test_request_context(), force_locale("fr_CA"):
+        _planned, warnings = plan(world.location, local_today() - timedelta(days=3))
+    assert warnings and warnings[0].startswith("La plage horaire d'Équipe B de 10:00 à 11:00")

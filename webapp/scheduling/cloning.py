@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
-from ..formatting import hhmm, iso_date
+from ..formatting import hhmm, iso_date, of_name
 from ..models import Location, ScheduleBlock, Service, Slot, Team, block_service, utcnow
 from ..timeutil import planner_zone
 from .blocks import BlockInvalid, _name, _team_offers
@@ -152,9 +152,9 @@ def plan(location: Location, source: date,
         services = [s for s in block.services
                     if s.active and _team_offers(block.team, location, s)]
         if not services or not block.team.active:
-            warnings.append(_("The block of %(team)s from %(start)s to %(end)s was not copied: "
+            warnings.append(_("The block %(of_team)s from %(start)s to %(end)s was not copied: "
                               "the team no longer offers its services here.",
-                              team=block.team.name, start=hhmm(block.start_time),
+                              of_team=of_name(block.team.name), start=hhmm(block.start_time),
                               end=hhmm(block.end_time)))
             continue
         planned.extend(_runs(block, services, slots[block.id]))
