@@ -89,16 +89,18 @@ def test_a_booking_at_14_15_leaves_one_block_per_source_block(world):
     assert [s.capacity for s in slots_of(blocks_on(TODAY)[1])][4:7] == [2, 1, 2]
 
 
-def test_adjacent_blocks_of_one_team_services_and_padlock_are_merged(world):
+def test_adjacent_blocks_of_one_team_services_places_and_padlock_are_merged(world):
     world.add_block(TYPICAL, "09:00", "10:00", per_slot=2)
-    world.add_block(TYPICAL, "10:00", "11:00", per_slot=1)
-    world.add_block(TYPICAL, "11:00", "12:00", per_slot=1, online_open=False)
+    world.add_block(TYPICAL, "10:00", "11:00", per_slot=2)
+    world.add_block(TYPICAL, "11:00", "12:00", per_slot=1)  # another number per slot
+    world.add_block(TYPICAL, "12:00", "13:00", per_slot=1, online_open=False)
     clone_day(world.location, TYPICAL, [TODAY], TODAY)
     db.session.commit()
     copied = blocks_on(TODAY)
     assert [(b.start_time, b.end_time, b.per_slot_capacity, b.online_open)
-            for b in copied] == [(time(9), time(11), 2, True), (time(11), time(12), 1, False)]
-    assert [s.capacity for s in slots_of(copied[0])] == [2] * 4 + [1] * 4
+            for b in copied] == [(time(9), time(11), 2, True), (time(11), time(12), 1, True),
+                                 (time(12), time(13), 1, False)]
+    assert [s.capacity for s in slots_of(copied[0])] == [2] * 8
 
 
 def test_a_fully_booked_source_has_nothing_to_copy(world):

@@ -2,10 +2,10 @@
 
 Each slot of the source day is copied with what is left of it (capacity - booked): a
 fully booked slot is not copied (it ends a block), a partly booked one keeps only its
-remaining places inside its block. Adjacent remainders of one team, one set of services
-and one padlock are merged into one block, as the guide draws a block; `preview` shows
-them before the staff confirms. A target day where a copied block would overlap a block
-of the same team is skipped and reported.
+remaining places inside its block. Adjacent remainders of one team, one set of services,
+one number of places per slot and one padlock are merged into one block, as the guide
+draws a block; `preview` shows them before the staff confirms. A target day where a
+copied block would overlap a block of the same team is skipped and reported.
 """
 from __future__ import annotations
 
@@ -48,24 +48,18 @@ class PlannedBlock:
         return self.fewer.get(local, self.per_slot)
 
     def joins(self, other: PlannedBlock) -> bool:
-        """`other` starts where this one ends, with the same team, services and padlock:
-        the guide's one block (one team, one range of times, one padlock)."""
+        """`other` starts where this one ends, with the same team, services, places per slot
+        and padlock: the guide's one block (one team, one range of times, one number of
+        appointments per slot, one padlock)."""
         return (other.start == self.end and other.team.id == self.team.id
-                and other.online_open == self.online_open and other.duration == self.duration
+                and other.per_slot == self.per_slot and other.online_open == self.online_open
+                and other.duration == self.duration
                 and {s.id for s in other.services} == {s.id for s in self.services})
 
     def merged(self, other: PlannedBlock) -> PlannedBlock:
-        per_slot = max(self.per_slot, other.per_slot)
-        fewer = {t: n for p in (self, other) for t, n in p.fewer.items()}
-        for p in (self, other):
-            if p.per_slot < per_slot:
-                fewer.update({t: p.per_slot for t in p.starts() if t not in p.fewer})
-        return PlannedBlock(self.team, self.services, self.start, other.end, per_slot,
-                            self.online_open, self.duration, fewer, self.places + other.places)
-
-    def starts(self) -> list[time]:
-        last = minutes_of(self.end) - self.duration
-        return [clock(m) for m in range(minutes_of(self.start), last + 1, self.duration)]
+        return PlannedBlock(self.team, self.services, self.start, other.end, self.per_slot,
+                            self.online_open, self.duration, {**self.fewer, **other.fewer},
+                            self.places + other.places)
 
 
 @dataclass
@@ -196,7 +190,8 @@ def _runs(block: ScheduleBlock, services: list[Service],
 
 
 def _merge(planned: list[PlannedBlock]) -> list[PlannedBlock]:
-    """Adjacent remainders of one team, services and padlock become one block."""
+    """Adjacent remainders of one team, services, places per slot and padlock become one
+    block."""
     merged: list[PlannedBlock] = []
     for p in sorted(planned, key=lambda p: (p.team.id, minutes_of(p.start))):
         if merged and merged[-1].joins(p):
