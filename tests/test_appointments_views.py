@@ -504,7 +504,7 @@ def test_modify_groups_times_by_team_and_half_day_and_marks_the_current_one(clie
     page = text(client.get(f"/admin/appointments/{appointment.id}/edit"))
     assert page.index("Équipe A") < page.index("Morning") < page.index("Équipe B")
     assert page.index("Équipe B") < page.index("Afternoon")
-    assert "current time" in page and 'class="is-open current"' in page
+    assert "current appointment" in page and 'class="is-open current"' in page
     assert 'href="#apt-patient"' in page and 'id="apt-patient"' in page
     assert "Save the changes" in page and "Back without changing anything" in page
     assert ">Cancel<" not in page

@@ -59,3 +59,20 @@ def test_audit_log_speaks_english(client, logged):
     assert re.search(r"Date and time: [^<]*09:00 → [^<]*09:30", page)
     assert "Day locked or unlocked for online booking" in page
     assert "+00:00" not in page and "appointment.moved" not in page
+
+
+def test_reads_of_patients_data_are_in_words_too(client, auth, logged):
+    """The follow-up list and appointment reads (issue 17, point 7's screenshot)."""
+    world, appointment = logged
+    auth.logout()
+    auth.login(Role.GESTION1)
+    client.get(f"/admin/followup/?day={local_today() + timedelta(days=2)}&period=week")
+    client.get(f"/admin/appointments/{appointment.id}")
+    auth.logout()
+    auth.login(Role.PILOTE)
+    page = text(client.get("/admin/config/audit"))
+    assert "access." not in page and "filters :" not in page and "rows :" not in page
+    assert "A consulté la liste de suivi" in page
+    assert "Période : Semaine" in page and "Lignes affichées : 1" in page
+    assert "Usager : un usager" in page  # a Pilot without appointments: no name
+    assert "patient : " not in page

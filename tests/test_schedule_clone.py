@@ -69,9 +69,38 @@ def test_only_the_remaining_availability_is_copied(world):
     report = clone_day(world.location, TYPICAL, [TODAY], TODAY)
     db.session.commit()
     assert report.places == 3 + 2 + 3
-    assert [(b.start_time, b.end_time, b.per_slot_capacity) for b in blocks_on(TODAY)] == [
-        (time(9, 15), time(9, 30), 3), (time(9, 30), time(9, 45), 2),
-        (time(9, 45), time(10), 3)]
+    copied = blocks_on(TODAY)  # one block: the partly booked slot keeps its 2 places
+    assert [(b.start_time, b.end_time, b.per_slot_capacity) for b in copied] == [
+        (time(9, 15), time(10), 3)]
+    assert [s.capacity for s in slots_of(copied[0])] == [3, 2, 3]
+
+
+def test_a_booking_at_14_15_leaves_one_block_per_source_block(world):
+    """Issue 17, point 8: 13:00-16:00 with one booking at 14:15 was cut into three blocks."""
+    world.add_block(TYPICAL, "08:00", "12:00", per_slot=2)
+    afternoon = world.add_block(TYPICAL, "13:00", "16:00", per_slot=2)
+    take_places(slots_of(afternoon)[5], world.service)  # 14:15
+    targets = [TODAY + timedelta(days=i) for i in range(5)]
+    report = clone_day(world.location, TYPICAL, targets, TODAY)
+    db.session.commit()
+    assert report.blocks == 2 * 5
+    assert [(b.start_time, b.end_time) for b in blocks_on(TODAY)] == [
+        (time(8), time(12)), (time(13), time(16))]
+    assert [s.capacity for s in slots_of(blocks_on(TODAY)[1])][4:7] == [2, 1, 2]
+
+
+def test_adjacent_blocks_of_one_team_services_places_and_padlock_are_merged(world):
+    world.add_block(TYPICAL, "09:00", "10:00", per_slot=2)
+    world.add_block(TYPICAL, "10:00", "11:00", per_slot=2)
+    world.add_block(TYPICAL, "11:00", "12:00", per_slot=1)  # another number per slot
+    world.add_block(TYPICAL, "12:00", "13:00", per_slot=1, online_open=False)
+    clone_day(world.location, TYPICAL, [TODAY], TODAY)
+    db.session.commit()
+    copied = blocks_on(TODAY)
+    assert [(b.start_time, b.end_time, b.per_slot_capacity, b.online_open)
+            for b in copied] == [(time(9), time(11), 2, True), (time(11), time(12), 1, True),
+                                 (time(12), time(13), 1, False)]
+    assert [s.capacity for s in slots_of(copied[0])] == [2] * 8
 
 
 def test_a_fully_booked_source_has_nothing_to_copy(world):

@@ -43,3 +43,78 @@ def test_schedules_open_on_the_day_view_on_a_phone(phone, live_server):
     expect(phone).to_have_url(re.compile(r"view=day"))
     phone.goto(f"{live_server}/admin/schedules/?view=week")  # a chosen view stays
     expect(phone.locator(".cal-grid.view-week")).to_be_visible()
+
+
+def test_consultation2_top_bar_fits_one_line_at_1280(page, live_server):
+    """Issue 17, point 10."""
+    sign_in(page, live_server, "consultation2")
+    page.goto(f"{live_server}/admin/appointments/")
+    bar = page.locator("header.topbar")
+    expect(bar).to_be_visible()
+    brand = page.locator(".topbar .brand").bounding_box()
+    user = page.locator(".topbar details.user > summary").bounding_box()
+    assert brand and user and abs(brand["y"] + brand["height"] / 2
+                                  - (user["y"] + user["height"] / 2)) < 8
+    assert bar.bounding_box()["height"] < 70
+
+
+def test_week_view_block_hours_are_never_clipped_at_1280(page, live_server):
+    """Issue 17, point 5: '09:00-12:0' in the narrow team columns."""
+    sign_in(page, live_server, "gestion1")
+    day = local_today() + timedelta(days=1)
+    page.goto(f"{live_server}/admin/schedules/?location=1&view=week&date={day}")
+    times = page.locator(".view-week .blk-time .nw")
+    expect(times.first).to_be_visible()
+    clipped = page.evaluate("""() => [...document.querySelectorAll('.view-week .blk-time .nw')]
+        .filter(t => { const r = t.getBoundingClientRect(),
+                             b = t.closest('.cal-block').getBoundingClientRect();
+                       return r.right > b.right + 1 || r.left < b.left - 1; })
+        .map(t => t.textContent)""")
+    assert clipped == []
+
+
+def test_phone_schedules_fold_the_filters_and_keep_the_day_label_on_one_line(phone, live_server):
+    """Issue 17, point 5."""
+    sign_in(phone, live_server, "gestion1")
+    phone.goto(f"{live_server}/admin/schedules/?location=1&date={local_today() + timedelta(days=1)}")
+    expect(phone.locator(".cal-grid.view-day")).to_be_visible()
+    filters = phone.locator("details.sch-filters, details:has(> summary:has-text('Filtres'))").first
+    expect(filters).not_to_have_attribute("open", re.compile(".*"))
+    label = phone.locator(".view-day .blk-time").first
+    expect(label).to_be_visible()
+    line = phone.evaluate("parseFloat(getComputedStyle(document.querySelector("
+                          "'.view-day .blk-time')).lineHeight) || 20")
+    assert label.bounding_box()["height"] < line * 1.6
+
+
+def test_time_picker_chips_line_up_in_columns(page, live_server):
+    """Issue 17, point 6: one width for every time, staff-only ones included."""
+    sign_in(page, live_server, "gestion1")
+    day = local_today() + timedelta(days=1)
+    page.goto(f"{live_server}/admin/appointments/book?location=1&service=1&date={day}")
+    chips = page.locator(".apt-time-list li")
+    expect(chips.first).to_be_visible()
+    widths = {round(chips.nth(i).bounding_box()["width"]) for i in range(chips.count())}
+    assert len(widths) == 1, widths
+
+
+def test_saving_raises_no_content_security_policy_error(page, live_server):
+    """Issue 17, point 9: the console stays clean on the saves a first day makes."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.error('CSP ' + e.violatedDirective + ' ' + e.blockedURI))")
+    sign_in(page, live_server, "gestion1")
+    day = local_today() + timedelta(days=1)
+    page.goto(f"{live_server}/admin/schedules/?location=1&view=day&date={day}")
+    page.locator(".blk-edit").first.click()
+    page.locator("#dialog").get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("dialog#dialog")).not_to_have_attribute("open", re.compile(".*"))
+    page.goto(f"{live_server}/admin/appointments/book?location=1&service=1&date={day}")
+    page.locator(".apt-time-list a").first.click()
+    page.locator("#p-first_name").fill("Zoé")
+    page.locator("#p-last_name").fill("Gagnon")
+    page.locator("#p-birth_date").fill("1980-02-03")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page).to_have_url(re.compile(r"/admin/appointments/\d+"))
+    assert not [p for p in problems if "Content Security Policy" in p or p.startswith("CSP")]

@@ -73,6 +73,7 @@ class CalendarQuery:
     hour_from: Optional[int] = None
     hour_to: Optional[int] = None
     step: int = 15
+    step_chosen: bool = False  # from the URL; otherwise `build` fits it to the services shown
     errors: dict[str, str] = field(default_factory=dict)
 
     def args(self, **changes: Any) -> dict[str, Any]:
@@ -90,7 +91,7 @@ class CalendarQuery:
             args["from"] = query.hour_from
         if query.hour_to is not None:
             args["to"] = query.hour_to
-        if query.step != 15:
+        if query.step_chosen:
             args["step"] = query.step
         return {k: v for k, v in args.items() if v is not None}
 
@@ -171,7 +172,7 @@ def parse_query(args: MultiDict[str, str], today: date) -> CalendarQuery:
         query.hour_from = query.hour_to = None
     step = args.get("step", "")
     if params.to_int(step) in STEPS:
-        query.step = int(step)
+        query.step, query.step_chosen = int(step), True
     elif step:
         errors["step"] = _("Choose 5, 10, 15 or 30 minutes.")
     return query
@@ -274,6 +275,8 @@ def build(query: CalendarQuery, location: Location, today: date,
     location_teams = teams_at(location, team_scope)
     wanted = set(query.team_ids) or None
     blocks = _blocks(query, location, team_scope)
+    if not query.step_chosen:
+        query.step = grid_step(blocks)
     shown = {b.team_id for b in blocks} | {t.id for t in location_teams}
     teams = [t for t in all_teams.values() if t.id in shown
              and (team_scope is None or t.id in team_scope) and (wanted is None or t.id in wanted)]
@@ -288,6 +291,14 @@ def build(query: CalendarQuery, location: Location, today: date,
     if query.view != "month":
         _place(calendar)
     return calendar
+
+
+def grid_step(blocks: list[ScheduleBlock]) -> int:
+    """The coarsest grid (at most 15 minutes) on which every shown block's times and service
+    durations fall: a 10-minute service gets a 10-minute grid, so each slot has its row."""
+    minutes = {s.duration_minutes for b in blocks for s in b.services}
+    minutes |= {minutes_of(t) for b in blocks for t in (b.start_time, b.end_time)}
+    return next((step for step in (15, 10, 5) if all(m % step == 0 for m in minutes)), 5)
 
 
 def _blocks(query: CalendarQuery, location: Location,

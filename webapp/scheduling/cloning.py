@@ -1,10 +1,11 @@
 """Cloning a day's remaining availability onto other days (SCH-4, guide §3.3).
 
 Each slot of the source day is copied with what is left of it (capacity - booked): a
-fully booked slot is not copied, a partly booked one gives its remaining places. The
-copied slots are grouped back into blocks of equal capacity, so every block stays one
-team, one range of times and one number of appointments per slot. A target day where
-a copied block would overlap a block of the same team is skipped and reported.
+fully booked slot is not copied (it ends a block), a partly booked one keeps only its
+remaining places inside its block. Adjacent remainders of one team, one set of services,
+one number of places per slot and one padlock are merged into one block, as the guide
+draws a block; `preview` shows them before the staff confirms. A target day where a
+copied block would overlap a block of the same team is skipped and reported.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
-from ..formatting import hhmm, iso_date
+from ..formatting import hhmm, iso_date, of_name
 from ..models import Location, ScheduleBlock, Service, Slot, Team, block_service, utcnow
 from ..timeutil import planner_zone
 from .blocks import BlockInvalid, _name, _team_offers
@@ -30,7 +31,8 @@ MAX_TARGETS = 366
 
 @dataclass
 class PlannedBlock:
-    """A block to create on each target day."""
+    """A block to create on each target day: `per_slot` places per slot, except the slots
+    of `fewer` (local start -> places), partly booked on the source day."""
 
     team: Team
     services: list[Service]
@@ -39,6 +41,25 @@ class PlannedBlock:
     per_slot: int
     online_open: bool
     duration: int
+    fewer: dict[time, int] = field(default_factory=dict)
+    places: int = 0  # on a day like the source day
+
+    def capacity_at(self, local: time) -> int:
+        return self.fewer.get(local, self.per_slot)
+
+    def joins(self, other: PlannedBlock) -> bool:
+        """`other` starts where this one ends, with the same team, services, places per slot
+        and padlock: the guide's one block (one team, one range of times, one number of
+        appointments per slot, one padlock)."""
+        return (other.start == self.end and other.team.id == self.team.id
+                and other.per_slot == self.per_slot and other.online_open == self.online_open
+                and other.duration == self.duration
+                and {s.id for s in other.services} == {s.id for s in self.services})
+
+    def merged(self, other: PlannedBlock) -> PlannedBlock:
+        return PlannedBlock(self.team, self.services, self.start, other.end, self.per_slot,
+                            self.online_open, self.duration, {**self.fewer, **other.fewer},
+                            self.places + other.places)
 
 
 @dataclass
@@ -125,12 +146,13 @@ def plan(location: Location, source: date,
         services = [s for s in block.services
                     if s.active and _team_offers(block.team, location, s)]
         if not services or not block.team.active:
-            warnings.append(_("The block of %(team)s from %(start)s to %(end)s was not copied: "
+            warnings.append(_("The block %(of_team)s from %(start)s to %(end)s was not copied: "
                               "the team no longer offers its services here.",
-                              team=block.team.name, start=hhmm(block.start_time),
+                              of_team=of_name(block.team.name), start=hhmm(block.start_time),
                               end=hhmm(block.end_time)))
             continue
         planned.extend(_runs(block, services, slots[block.id]))
+    planned = _merge(planned)
     if not planned:
         raise BlockInvalid({"source": _("Every slot of %(day)s is fully booked: there is no "
                                         "availability left to copy.", day=iso_date(source))})
@@ -139,27 +161,80 @@ def plan(location: Location, source: date,
 
 def _runs(block: ScheduleBlock, services: list[Service],
           slots: list[tuple[time, int]]) -> list[PlannedBlock]:
-    """Group a block's slots into runs of consecutive slots with the same places left."""
+    """A block's stretches of consecutive slots with places left (a fully booked slot ends
+    one): each is one block, its partly booked slots keeping only their places left."""
     duration = services[0].duration_minutes
     runs: list[list[tuple[time, int]]] = []
+    previous: Optional[time] = None
     for local, remaining in slots:
-        last = runs[-1][-1] if runs else None
-        if (last is not None and last[1] == remaining
-                and minutes_of(local) == minutes_of(last[0]) + duration):
-            runs[-1].append((local, remaining))
-        else:
-            runs.append([(local, remaining)])
+        if remaining > 0:
+            joined = (runs and previous is not None
+                      and minutes_of(local) == minutes_of(previous) + duration)
+            if joined:
+                runs[-1].append((local, remaining))
+            else:
+                runs.append([(local, remaining)])
+        previous = local if remaining > 0 else None
     planned = []
     final = slots[-1][0] if slots else None
     for run in runs:
-        if run[0][1] <= 0:
-            continue
+        per_slot = max(n for _, n in run)
         end = clock(minutes_of(run[-1][0]) + duration)
         if run[-1][0] == final and block.end_time > end:
             end = block.end_time  # keep the source's unusable minutes, as it was drawn
-        planned.append(PlannedBlock(block.team, services, run[0][0], end, run[0][1],
-                                    block.online_open, duration))
+        planned.append(PlannedBlock(block.team, services, run[0][0], end, per_slot,
+                                    block.online_open, duration,
+                                    {t: n for t, n in run if n < per_slot},
+                                    sum(n for _, n in run)))
     return planned
+
+
+def _merge(planned: list[PlannedBlock]) -> list[PlannedBlock]:
+    """Adjacent remainders of one team, services, places per slot and padlock become one
+    block."""
+    merged: list[PlannedBlock] = []
+    for p in sorted(planned, key=lambda p: (p.team.id, minutes_of(p.start))):
+        if merged and merged[-1].joins(p):
+            merged[-1] = merged[-1].merged(p)
+        else:
+            merged.append(p)
+    return sorted(merged, key=lambda p: (minutes_of(p.start), p.team.id))
+
+
+@dataclass
+class ClonePreview:
+    """What a clone would create on each target day, before the staff confirms."""
+
+    planned: list[PlannedBlock]
+    warnings: list[str]
+    skipped: dict[date, str]
+
+    @property
+    def places(self) -> int:
+        return sum(p.places for p in self.planned)
+
+
+def preview(location: Location, source: date, targets: list[date],
+            team_ids: Optional[set[int]] = None) -> ClonePreview:
+    """The blocks each target day would receive, and the days that would be skipped."""
+    planned, warnings = plan(location, source, team_ids)
+    return ClonePreview(planned, warnings, _clashes(planned, sorted(set(targets))))
+
+
+def _clashes(planned: list[PlannedBlock], targets: list[date]) -> dict[date, str]:
+    """The target days where a planned block overlaps a block of its team, and why."""
+    busy = _existing(targets, {p.team.id for p in planned})
+    skipped = {}
+    for day in targets:
+        clash = next(((p, b) for p in planned for b in busy.get((p.team.id, day), [])
+                      if p.start < b.end_time and p.end > b.start_time), None)
+        if clash:
+            p, b = clash
+            skipped[day] = _("%(team)s already has a time block from %(start)s to %(end)s "
+                             "at %(location)s.", team=p.team.name,
+                             start=hhmm(b.start_time), end=hhmm(b.end_time),
+                             location=_name(b.location))
+    return skipped
 
 
 def clone_day(location: Location, source: date, targets: list[date], today: date, *,
@@ -169,21 +244,14 @@ def clone_day(location: Location, source: date, targets: list[date], today: date
     check_targets(source, targets, today)
     planned, warnings = plan(location, source, team_ids)
     report = CloneReport(source, warnings=warnings)
-    busy = _existing(targets, {p.team.id for p in planned})
+    skipped = _clashes(planned, targets)
     zone = planner_zone()
     block_rows: list[dict] = []
     pending: list[tuple[PlannedBlock, list]] = []
     for day in targets:
-        outcome = DayOutcome(day)
+        outcome = DayOutcome(day, skipped=skipped.get(day))
         report.days.append(outcome)
-        clash = next(((p, b) for p in planned for b in busy.get((p.team.id, day), [])
-                      if p.start < b.end_time and p.end > b.start_time), None)
-        if clash:
-            p, b = clash
-            outcome.skipped = _("%(team)s already has a time block from %(start)s to %(end)s "
-                                "at %(location)s.", team=p.team.name,
-                                start=hhmm(b.start_time), end=hhmm(b.end_time),
-                                location=_name(b.location))
+        if outcome.skipped:
             continue
         for p in planned:
             times = slot_starts(day, p.start, p.end, p.duration, zone)
@@ -195,7 +263,7 @@ def clone_day(location: Location, source: date, targets: list[date], today: date
                                    created_at=utcnow()))
             pending.append((p, times))
             outcome.blocks += 1
-            outcome.places += p.per_slot * len(times)
+            outcome.places += sum(p.capacity_at(local_clock(t.starts_at, zone)) for t in times)
     if block_rows:
         _insert(block_rows, pending, location)
     audit.record("schedule.cloned", location, user_id=user_id, source=source.isoformat(),
@@ -223,11 +291,13 @@ def _insert(block_rows: list[dict], pending: list[tuple[PlannedBlock, list]],
         block_rows).all()
     service_rows: list[dict[str, Any]] = []
     slot_rows: list[dict[str, Any]] = []
+    zone = planner_zone()
     for block_id, row, (planned, times) in zip(ids, block_rows, pending, strict=True):
         service_rows.extend({"block_id": block_id, "service_id": s.id} for s in planned.services)
         slot_rows.extend(dict(block_id=block_id, location_id=location.id,
                               team_id=planned.team.id, day=row["day"], starts_at=t.starts_at,
-                              ends_at=t.ends_at, capacity=planned.per_slot, booked=0,
+                              ends_at=t.ends_at,
+                              capacity=planned.capacity_at(local_clock(t.starts_at, zone)), booked=0,
                               online_open=planned.online_open) for t in times)
     db.session.execute(insert(block_service), service_rows)
     db.session.execute(insert(Slot), slot_rows)

@@ -1,6 +1,8 @@
 """My profile, role switcher, About and help (ACC-3, ACC-4, ACC-5)."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from ...extensions import db
 from ...htmx import page_or_fragment
 from ...timeutil import local_today
 from ...web import active_menus, remember_language
-from . import bp
+from . import bp, help_topics
 from .forms import PasswordForm, ProfileForm
 
 
@@ -89,6 +91,16 @@ def about() -> Response:
 
 @bp.get("/help")
 @requires(None)
-def help_page() -> str:
-    """Help: what each menu is for, support address, terms and privacy."""
-    return render_template("account/help.html", active=active_role())
+def help_page() -> Response:
+    """The user guide of the active role, searchable (`?q=`); the search swaps the topics."""
+    query = request.args.get("q", "")[:100]
+    topics = help_topics.for_role()
+    return page_or_fragment("account/help.html", "account/_help_topics.html",
+                            active=active_role(), query=query, all_topics=topics,
+                            topics=help_topics.search(topics, query))
+
+
+@bp.app_context_processor
+def _help_link() -> dict[str, Any]:
+    # Every staff screen's "?" opens the guide at its menu's topic.
+    return {"help_topic_for": help_topics.topic_for}

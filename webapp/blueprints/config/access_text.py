@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ...extensions import db
 from ...models import User
 from .audit_text import detail_lines
 
-LABELS = {
-    "period": _l("Period"), "report": _l("Report"), "number": _l("Confirmation number"),
-    "birth_date": _l("Birth date"), "sort": _l("Sorted by"), "page": _l("Page"),
-    "channel": _l("Channel"), "status": _l("Status"),
-}
 PATIENT_COLUMN = frozenset({"patient", "patients", "appointment"})
 
 
@@ -37,8 +31,6 @@ def access_lines(details: dict[str, Any]) -> list[str]:
             user = db.session.get(User, value)
             lines.append(_("%(field)s: %(value)s", field=_("Staff member"),
                            value=user.full_name if user else "—"))
-        elif key in LABELS:
-            lines.append(_("%(field)s: %(value)s", field=LABELS[key], value=value))
-        else:
+        else:  # fields named as the audit log names them (audit_text.FIELDS)
             lines += detail_lines({key: value})
     return lines

@@ -14,14 +14,14 @@ from ...accounts.roles import Perm
 from ...booking.patients import FIELD_LABELS
 from ...extensions import db
 from ...formatting import date_text, hhmm, localized
-from ...models import Appointment, Location, ScheduleBlock, Service, Slot, Team
+from ...models import Appointment, Location, Patient, ScheduleBlock, Service, Slot, Team
 
 # What an id detail names, by its key.
 MODELS: dict[str, type] = {
     "service": Service, "service_id": Service, "next_service_id": Service,
     "services": Service, "location": Location, "location_id": Location,
     "team": Team, "team_id": Team, "slot": Slot, "existing": Appointment,
-    "block_id": ScheduleBlock}
+    "appointment": Appointment, "block_id": ScheduleBlock, "patient": Patient}
 DAYS = frozenset({"day", "source"})
 WHY = {"time block deleted": _l("time block deleted")}
 
@@ -49,6 +49,8 @@ def _named(model: type, value: int) -> str:
         if not can(Perm.APPOINTMENTS_VIEW):  # the number is half of the public cancel credential
             return _("an appointment")
         return _("appointment %(coupon)s", coupon=obj.coupon)
+    if isinstance(obj, Patient):  # whose data was read: for the roles that see patients
+        return obj.full_name if can(Perm.APPOINTMENTS_VIEW) else _("a patient")
     if isinstance(obj, ScheduleBlock):
         return block_name(obj)
     if isinstance(obj, Team):

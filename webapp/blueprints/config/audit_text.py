@@ -31,6 +31,7 @@ from ...models import (
     User,
 )
 from ...organization.staff import category_label
+from ..followup.views import PERIOD_LABELS
 from .audit_refs import move_lines, object_name, reference
 from .communication_forms import CommunicationForm
 from .location_forms import LocationForm
@@ -135,6 +136,17 @@ FIELDS: dict[str, Any] = {
     "block_id": _l("Time block"), "why": _l("Why"), "source": _l("Source day"),
     "targets": _l("Target days"), "blocks": _l("Time blocks"), "places": _l("Places"),
     "skipped": _l("Days skipped"),
+    "patient": _l("Patient"), "appointment": _l("Appointment"), "filters": _l("Filters"),
+    "rows": _l("Rows shown"), "count": _l("Messages shown"),
+    "appointments": _l("Appointments"), "period": _l("Period"), "report": _l("Report"),
+    "number": _l("Confirmation number"), "birth_date": _l("Birth date"),
+    "sort": _l("Sort"), "page": _l("Page"), "status": _l("Status"), "channel": _l("Channel"),
+}
+# The follow-up list's filters, as its screen names them.
+CHOICES: dict[str, dict[str, Any]] = {
+    "period": PERIOD_LABELS,
+    "report": {"active": _l("All appointments (without cancellations)"),
+               "all": _l("All appointments (with cancellations)")},
 }
 # Stored file names are random: the log names the file by attachment_name instead.
 HIDDEN = frozenset({"attachment_path", "logo_path", "role_id"})
@@ -155,6 +167,11 @@ def _value(field: str, value: Any) -> str:
         return named
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if field in CHOICES and value in CHOICES[field]:
+        return str(CHOICES[field][value])
+    if field == "filters" and isinstance(value, dict):
+        return "; ".join(_("%(field)s: %(value)s", field=_label(k), value=_value(k, v))
+                         for k, v in value.items())
     if field == "role" and value in {r.value for r in Role}:
         return str(ROLE_LABELS[Role(value)])
     if field == "category":

@@ -19,7 +19,7 @@ from ...htmx import is_htmx, page_or_fragment, trigger
 from ...models import Location, ScheduleBlock
 from ...scheduling.blocks import BlockInvalid
 from ...scheduling.calendar import parse_day
-from ...scheduling.cloning import MAX_TARGETS, block_totals, clone_day, source_blocks
+from ...scheduling.cloning import MAX_TARGETS, ClonePreview, block_totals, clone_day, preview, source_blocks
 from ...timeutil import local_today
 from . import bp
 from .access import requested_location
@@ -67,13 +67,25 @@ def _setup(form: CloneForm) -> None:
     form.weekdays.choices = [(w, names[w]) for w in WEEK_ORDER]
 
 
+def _preview_context(location: Location, source: Optional[date],
+                     targets: list[date]) -> dict[str, Any]:
+    """The source day's blocks (for reference) and what each target day would receive."""
+    blocks = source_blocks(location, source, team_scope()) if source else []
+    planned: Optional[ClonePreview] = None
+    if blocks and source is not None:
+        try:
+            planned = preview(location, source, targets, team_scope())
+        except BlockInvalid:
+            planned = None  # nothing left to copy: the save says why
+    return dict(preview=blocks, totals=block_totals([b.id for b in blocks]), source=source,
+                planned=planned, targets=targets)
+
+
 def _render(form: CloneForm, location: Location, targets: list[date],
             error: Optional[str] = None) -> Response:
-    source = parse_day(form.source.data)
-    preview = source_blocks(location, source, team_scope()) if source else []
     return page_or_fragment("schedules/clone_page.html", "schedules/_clone.html", form=form,
-                            location=location, targets=targets, error=error, preview=preview,
-                            totals=block_totals([b.id for b in preview]), source=source)
+                            location=location, error=error,
+                            **_preview_context(location, parse_day(form.source.data), targets))
 
 
 @bp.get("/clone")
@@ -131,11 +143,11 @@ def _result(report: Any, location: Location) -> Response:
 @bp.get("/clone/preview")
 @requires(Perm.SCHEDULES_EDIT)
 def clone_preview() -> Response | str:
-    """The source day's blocks, shown beside the clone form for reference."""
+    """The source day's blocks and what each target day would receive, before cloning."""
     location = requested_location()
     if location is None:
         return redirect(url_for(".index"))
     source = parse_day(request.args.get("source"))
-    blocks = source_blocks(location, source, team_scope()) if source else []
-    return render_template("schedules/_clone_preview.html", preview=blocks, source=source,
-                           totals=block_totals([b.id for b in blocks]), bad=source is None)
+    targets, _bad = _targets(request.args)
+    return render_template("schedules/_clone_preview.html", bad=source is None,
+                           **_preview_context(location, source, targets))
