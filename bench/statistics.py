@@ -118,7 +118,8 @@ def main() -> None:
         path = Path(folder) / "stats.sqlite3"
         app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
                           "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False,
-                          "RATELIMIT_ENABLED": False})
+                          "RATELIMIT_ENABLED": False,
+                          "PUBLIC_URL": "http://localhost"})
         with app.app_context():
             db.create_all()
             today = local_today()
