@@ -2,7 +2,8 @@
 
 Fills a temporary SQLite database with a year of schedules at 3 locations (one team each,
 8:00 to 19:00, 15-minute slots of 3 places) and about 100,000 appointments (booked,
-confirmed, cancelled, some online, attendance marked on past days), then times, through the
+confirmed, cancelled, some online, attendance marked on past days, a reminder sent before
+each past one), then times, through the
 Flask test client as a Pilot, the page for the whole year, for one week and its Excel
 export, beside `/healthz` in the same run. Prints p50/p95 and queries; asserts nothing.
 
@@ -30,6 +31,7 @@ from webapp.extensions import db  # noqa: E402
 from webapp.models import (  # noqa: E402
     Appointment,
     Location,
+    Message,
     Patient,
     RoleAssignment,
     ScheduleBlock,
@@ -93,9 +95,22 @@ def fill(days: list[date], today: date) -> int:
                     starts_at=s["starts_at"], status=status, attendance=attendance,
                     online=rng.random() < .4, cancelled_by_id=user.id if n % 5 == 0 else None,
                     created_at=s["starts_at"] - timedelta(hours=rng.randint(1, 900)),
+                    confirmed_at=(s["starts_at"] - timedelta(hours=rng.randint(1, 40))
+                                  if status == "confirmed" else None),
                     updated_at=s["starts_at"]))
             booked.append({"id": slot_id, "booked": taken})
-        db.session.execute(insert(Appointment), appointments)
+        appointment_ids = db.session.scalars(insert(Appointment).returning(
+            Appointment.id, sort_by_parameter_order=True), appointments).all()
+        # A reminder by email two days before each past appointment (and tomorrow's).
+        reminders = [
+            dict(appointment_id=i, kind="reminder_1", occurrence=str(a["starts_at"]),
+                 channel="email", recipient="x@bench.example", body="x", status="sent",
+                 due_at=a["starts_at"] - timedelta(days=2),
+                 sent_at=a["starts_at"] - timedelta(days=2))
+            for i, a in zip(appointment_ids, appointments, strict=True)
+            if day <= today + timedelta(days=1)]
+        if reminders:
+            db.session.execute(insert(Message), reminders)
         db.session.execute(Slot.__table__.update().where(Slot.id == db.bindparam("sid"))
                            .values(booked=db.bindparam("n")),
                            [{"sid": b["id"], "n": b["booked"]} for b in booked])

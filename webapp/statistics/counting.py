@@ -19,7 +19,7 @@ The counting rules, written once (docs/ARCHITECTURE.md repeats them):
 - **Confirmed**: kept appointments with status confirmed (by the patient's link or by
   staff, `booking.confirm`); the rate is over kept.
 - **Reminders confirmed**: **reminders sent** are the reminder messages (`Message` of kind
-  reminder_1 or reminder_2, both channels) marked sent, about the period's booked
+  reminder_1 or reminder_2, both channels) sent (`sent_at` set), about the period's booked
   appointments; an appointment is **reminded** when at least one was sent to it, and
   **confirmed after a reminder** when it is confirmed (`confirmed_at`) at or after the
   first of them was sent (the reminder carries the confirmation link). The rate is confirmed
@@ -386,19 +386,19 @@ def _heat(filters: Filters) -> list[Any]:
 
 def _reminders(filters: Filters) -> Reminders:
     """Reminders sent, appointments reminded and confirmed after a reminder: one statement
-    (the reminders grouped per appointment, then counted)."""
-    first = sa.func.min(Message.sent_at)
-    per = (sa.select(Message.appointment_id, sa.func.count().label("n"),
-                     first.label("first"), Appointment.status, Appointment.confirmed_at)
-           .join(Appointment, Appointment.id == Message.appointment_id)
-           .where(*_appointment_filters(filters), Message.kind.in_(sorted(REMINDER_KINDS)),
-                  Message.status == "sent")
-           .group_by(Message.appointment_id, Appointment.status, Appointment.confirmed_at)
-           .subquery())
-    after = sa.and_(per.c.status == Status.CONFIRMED.value, per.c.confirmed_at >= per.c.first)
-    row = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(per.c.n), 0),
-                                       sa.func.count(), _count(after))).one()
-    return Reminders(sent=int(row[0]), reminded=int(row[1]), confirmed=int(row[2] or 0))
+    over the period's appointments and their reminders. Confirmed at or after the first
+    reminder is confirmed at or after any of them. "Sent" is read as `sent_at` set (the
+    outbox sets it with the status): a condition on the status would make SQLite read every
+    sent message through ix_message_due instead of each appointment's own."""
+    after = sa.case((sa.and_(Appointment.status == Status.CONFIRMED.value,
+                             Appointment.confirmed_at >= Message.sent_at), Appointment.id))
+    query = (sa.select(sa.func.count(), sa.func.count(sa.distinct(Message.appointment_id)),
+                       sa.func.count(sa.distinct(after)))
+             .join(Appointment, Appointment.id == Message.appointment_id)
+             .where(*_appointment_filters(filters), Message.kind.in_(sorted(REMINDER_KINDS)),
+                    Message.sent_at.is_not(None)))
+    sent, reminded, confirmed = db.session.execute(query).one()
+    return Reminders(sent=int(sent), reminded=int(reminded), confirmed=int(confirmed))
 
 
 def _median(histogram: dict[int, int]) -> Optional[float]:
