@@ -14,7 +14,7 @@ from .counting import Counts
 from .tables import PERIOD_WORDS, cell_text, period_cell
 
 WIDTH, HEIGHT = 380, 230
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 54, 8, 14, 34  # room for "2 000" beside the axis label
 
 
 @dataclass
