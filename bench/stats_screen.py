@@ -2,24 +2,29 @@
 
 Fills a temporary SQLite database with a year of schedules at 3 locations (one team each,
 8:00 to 19:00, 15-minute slots of 3 places) and about 100,000 appointments (booked,
-confirmed, cancelled, some online, attendance marked on past days), then times, through the
+confirmed, cancelled, some online, attendance marked on past days, a reminder sent before
+each past one), then times, through the
 Flask test client as a Pilot, the page for the whole year, for one week and its Excel
 export, beside `/healthz` in the same run. Prints p50/p95 and queries; asserts nothing.
 
-    python bench/stats_screen.py [--requests 20]
+    python bench/stats_screen.py [--requests 20] [--db sqlite|postgres|both]
+
+PostgreSQL: BENCH_POSTGRES_URL, else TEST_POSTGRES_URL (./scripts/postgres.sh starts one).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
 import time as clock
+import uuid
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import create_engine, event, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
@@ -30,6 +35,7 @@ from webapp.extensions import db  # noqa: E402
 from webapp.models import (  # noqa: E402
     Appointment,
     Location,
+    Message,
     Patient,
     RoleAssignment,
     ScheduleBlock,
@@ -93,9 +99,22 @@ def fill(days: list[date], today: date) -> int:
                     starts_at=s["starts_at"], status=status, attendance=attendance,
                     online=rng.random() < .4, cancelled_by_id=user.id if n % 5 == 0 else None,
                     created_at=s["starts_at"] - timedelta(hours=rng.randint(1, 900)),
+                    confirmed_at=(s["starts_at"] - timedelta(hours=rng.randint(1, 40))
+                                  if status == "confirmed" else None),
                     updated_at=s["starts_at"]))
             booked.append({"id": slot_id, "booked": taken})
-        db.session.execute(insert(Appointment), appointments)
+        appointment_ids = db.session.scalars(insert(Appointment).returning(
+            Appointment.id, sort_by_parameter_order=True), appointments).all()
+        # A reminder by email two days before each past appointment (and tomorrow's).
+        reminders = [
+            dict(appointment_id=i, kind="reminder_1", occurrence=str(a["starts_at"]),
+                 channel="email", recipient="x@bench.example", body="x", status="sent",
+                 due_at=a["starts_at"] - timedelta(days=2),
+                 sent_at=a["starts_at"] - timedelta(days=2))
+            for i, a in zip(appointment_ids, appointments, strict=True)
+            if day <= today + timedelta(days=1)]
+        if reminders:
+            db.session.execute(insert(Message), reminders)
         db.session.execute(Slot.__table__.update().where(Slot.id == db.bindparam("sid"))
                            .values(booked=db.bindparam("n")),
                            [{"sid": b["id"], "n": b["booked"]} for b in booked])
@@ -110,51 +129,88 @@ def timed(client: Any, url: str, requests: int, queries: list[int]) -> dict[str,
             "queries": queries[0] / (requests + 1)}  # the warm-up asks the same
 
 
+def postgres_database(base: str) -> str:
+    name = "bench_stats_" + uuid.uuid4().hex[:8]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres(base: str, url: str) -> None:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)"))
+    admin.dispose()
+
+
+def run(url: str, requests: int) -> None:
+    """Fill the database at `url`, then time the pages and print the figures."""
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "PUBLIC_URL": "http://localhost"})
+    with app.app_context():
+        db.create_all()
+        today = local_today()
+        start = today - timedelta(days=300)
+        days = [start + timedelta(days=i) for i in range(365)]
+        began = clock.perf_counter()
+        made = fill(days, today)
+        filled = clock.perf_counter() - began
+        counted = db.session.scalar(select(func.count()).select_from(Appointment))
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:  # fresh statistics, as autovacuum would
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+    print(f"{engine.dialect.name}: {counted} appointments ({made} made), {LOCATIONS} locations, "
+          f"365 days, filled in {filled:.0f} s")
+    client = app.test_client()
+    client.post("/admin/login", data={"email": "pilote@bench.example", "password": PASSWORD})
+    queries = [0]
+
+    def count(*_args: Any) -> None:
+        queries[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    monday = today - timedelta(days=today.weekday() + 7)
+    week = f"start={monday}&end={monday + timedelta(days=6)}"
+    year = f"start={days[0]}&end={days[-1]}"
+    pages = {"/healthz": "/healthz",
+             "week page": f"/admin/statistics/?{week}",
+             "year page": f"/admin/statistics/?{year}",
+             "week excel": f"/admin/statistics/export.xlsx?{week}",
+             "year excel": f"/admin/statistics/export.xlsx?{year}"}
+    print(f"  {'what':11} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'queries':>8}")
+    figures = {}
+    for label, path in pages.items():
+        f = figures[label] = timed(client, path, requests, queries)
+        print(f"  {label:11} {f['p50']:8.1f} {f['p95']:8.1f} {f['kb']:7.1f} "
+              f"{f['queries']:8.1f}")
+    print(f"  year / week (p50): {figures['year page']['p50'] / figures['week page']['p50']:.1f}x"
+          f"; week / healthz: {figures['week page']['p50'] / figures['/healthz']['p50']:.0f}x")
+    event.remove(engine, "before_cursor_execute", count)
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "stats.sqlite3"
-        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                          "SCHEDULER_ENABLED": False, "WTF_CSRF_ENABLED": False,
-                          "RATELIMIT_ENABLED": False})
-        with app.app_context():
-            db.create_all()
-            today = local_today()
-            start = today - timedelta(days=300)
-            days = [start + timedelta(days=i) for i in range(365)]
-            began = clock.perf_counter()
-            made = fill(days, today)
-            filled = clock.perf_counter() - began
-            counted = db.session.scalar(select(func.count()).select_from(Appointment))
-            engine = db.engine
-        print(f"{counted} appointments ({made} made), {LOCATIONS} locations, 365 days, "
-              f"{path.stat().st_size / 2**20:.0f} MB, filled in {filled:.0f} s")
-        client = app.test_client()
-        client.post("/admin/login", data={"email": "pilote@bench.example", "password": PASSWORD})
-        queries = [0]
-
-        def count(*_args: Any) -> None:
-            queries[0] += 1
-
-        event.listen(engine, "before_cursor_execute", count)
-        monday = today - timedelta(days=today.weekday() + 7)
-        week = f"start={monday}&end={monday + timedelta(days=6)}"
-        year = f"start={days[0]}&end={days[-1]}"
-        pages = {"/healthz": "/healthz",
-                 "week page": f"/admin/statistics/?{week}",
-                 "year page": f"/admin/statistics/?{year}",
-                 "week excel": f"/admin/statistics/export.xlsx?{week}",
-                 "year excel": f"/admin/statistics/export.xlsx?{year}"}
-        print(f"  {'what':11} {'p50 ms':>8} {'p95 ms':>8} {'KB':>7} {'queries':>8}")
-        figures = {}
-        for label, url in pages.items():
-            f = figures[label] = timed(client, url, args.requests, queries)
-            print(f"  {label:11} {f['p50']:8.1f} {f['p95']:8.1f} {f['kb']:7.1f} "
-                  f"{f['queries']:8.1f}")
-        print(f"  year / week (p50): {figures['year page']['p50'] / figures['week page']['p50']:.1f}x")
-        event.remove(engine, "before_cursor_execute", count)
+    if args.db in {"sqlite", "both"}:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{Path(folder) / 'stats.sqlite3'}", args.requests)
+    if args.db in {"postgres", "both"}:
+        base = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
+        if not base:
+            sys.exit("Set BENCH_POSTGRES_URL or TEST_POSTGRES_URL (./scripts/postgres.sh).")
+        url = postgres_database(base)
+        try:
+            run(url, args.requests)
+        finally:
+            drop_postgres(base, url)
 
 
 if __name__ == "__main__":

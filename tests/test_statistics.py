@@ -14,7 +14,7 @@ from sqlalchemy import event, update
 
 from webapp import statistics as st
 from webapp.extensions import db
-from webapp.models import Appointment, Slot
+from webapp.models import Appointment, Message, Slot
 
 from .factories import make_block, make_team, make_user, make_world, slots_of, take_places
 
@@ -72,6 +72,18 @@ def planner(any_db_app: Any) -> dict[str, Any]:
               service_id=s2.id, team_id=w.other_team.id,
               created_at=eve[1].starts_at - timedelta(hours=24))
     db.session.execute(update(Slot).where(Slot.id == eve[1].id).values(booked=1))
+    # Reminders: a1 confirmed after its reminder; a2 reminded by email and SMS, not
+    # confirmed; a3 reminded then cancelled; not counted: a reminder still pending (a8), a
+    # follow-up message (a2), a reminder of the day after the period.
+    sent = local(EVE, "09:00")
+    a1.confirmed_at = sent + timedelta(hours=2)
+    for appointment, kind, channel, status in (
+            (a1, "reminder_1", "email", "sent"), (a2, "reminder_1", "email", "sent"),
+            (a2, "reminder_1", "sms", "sent"), (a3, "reminder_2", "sms", "sent"),
+            (a8, "reminder_1", "email", "pending"), (a2, "followup_absent", "sms", "sent")):
+        db.session.add(Message(appointment_id=appointment.id, kind=kind, channel=channel,
+                               recipient="x", body="x", status=status,
+                               sent_at=sent if status == "sent" else None))
     db.session.commit()
     return {"w": w, "team_c": team_c}
 
@@ -89,6 +101,40 @@ def test_totals_follow_the_counting_rules(planner: dict[str, Any]) -> None:
     assert report.total.fill_rate == 0.5
     assert report.total.no_show_rate == 0.25
     assert report.total.confirmed_rate == 0.2
+
+
+def test_reminders_sent_and_confirmed_after_them(planner: dict[str, Any]) -> None:
+    reminders = st.report(st.Filters(EVE, DST)).reminders
+    assert (reminders.sent, reminders.reminded, reminders.confirmed) == (4, 3, 1)
+    assert reminders.confirmed_rate == pytest.approx(1 / 3)
+    assert st.report(st.Filters(DST + timedelta(days=1), DST + timedelta(days=1))
+                     ).reminders == st.Reminders()
+
+
+@pytest.mark.parametrize(("days", "grouping"), [(1, "day"), (62, "day"), (63, "week"),
+                                                (366, "week"), (367, "month")])
+def test_long_periods_are_shown_by_week_then_by_month(app: Any, days: int,
+                                                      grouping: str) -> None:
+    start = date(2026, 1, 1)
+    report = st.report(st.Filters(start, start + timedelta(days=days - 1)))
+    assert report.grouping == grouping
+
+
+def test_weeks_and_months_add_up_their_days(planner: dict[str, Any]) -> None:
+    # 2027-01-06 (a Wednesday) to 2027-04-30: the first week starts on the Wednesday.
+    report = st.report(st.Filters(date(2027, 1, 6), date(2027, 4, 30)))
+    weeks = report.by_period
+    assert report.grouping == "week" and weeks[0][0] == date(2027, 1, 6)
+    assert [day.weekday() for day, _c in weeks[1:]] == [0] * (len(weeks) - 1)
+    week = {day: c for day, c in weeks}[date(2027, 3, 8)]  # EVE and DST: Sat 13, Sun 14
+    assert (week.booked, week.capacity, week.places_left) == (7, 12, 6)
+    assert sum(c.booked for _d, c in weeks) == report.total.booked == 8
+    months = st.report(st.Filters(date(2026, 12, 15), date(2027, 12, 31)))
+    assert months.grouping == "month"
+    assert [day for day, _c in months.by_period][:3] == [date(2026, 12, 15), date(2027, 1, 1),
+                                                        date(2027, 2, 1)]
+    march = dict(months.by_period)[date(2027, 3, 1)]
+    assert (march.booked, march.capacity) == (8, 13)
 
 
 def test_by_day_the_evening_appointment_stays_on_its_local_day(planner: dict[str, Any]) -> None:

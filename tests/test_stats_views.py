@@ -135,3 +135,24 @@ def test_excel_text_is_never_a_formula(app: Any) -> None:
     assert sheet["A2"].value == "=SUM(A1:A9)" and sheet["A2"].data_type == "s"
     assert sheet["A2"].quotePrefix and sheet["A3"].quotePrefix
     assert sheet["B2"].value == 0.5 and sheet["B2"].number_format == "0.0%"
+
+
+def test_a_long_period_is_shown_by_week_in_the_page_and_the_workbook(client: Any, auth: Any,
+                                                                      world: Any) -> None:
+    auth.login(Role.PILOTE)
+    today = local_today()
+    monday = today - timedelta(days=today.weekday())
+    query = f"start={monday - timedelta(days=70)}&end={monday + timedelta(days=13)}"
+    page = text(client.get(f"/admin/statistics/?{query}"))
+    assert "Rendez-vous et capacité par semaine" in page
+    assert page.count('<rect class="bar"') == 12
+    table = page[page.index('id="table-days"'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr>") == 1 + 12 + 1  # headers, 12 weeks, total
+    assert "semaine du" in table
+    book = load_workbook(BytesIO(client.get(f"/admin/statistics/export.xlsx?{query}").data))
+    weeks = book["Par semaine"]
+    assert weeks["A1"].value == "Semaine" and weeks.max_row == 1 + 12 + 1
+    assert weeks["A12"].value.date() == monday and weeks["B12"].value == 4
+    english = text(client.get(f"/admin/statistics/?{query}", headers={"Accept-Language": "en"}))
+    assert "week of" in english

@@ -37,6 +37,7 @@ DATE_FORMS = {
     "day_month": "MMMd",       # 15 févr. / Feb 15
     "day_month_year": "yMMMd",  # 15 févr. 2021 / Feb 15, 2021
     "month": "yMMMM",          # février 2021 / February 2021
+    "month_short": "yMMM",     # févr. 2021 / Feb 2021
 }
 
 

@@ -15,9 +15,13 @@ pytestmark = pytest.mark.browser
 
 WORDS = {
     "fr": {"title": "Statistiques", "week": "Cette semaine", "quarter": "3 derniers mois",
-           "excel": "Télécharger en Excel", "last": "Dernier jour", "sheets": ["Sommaire", "Par jour"]},
+           "excel": "Télécharger en Excel", "last": "Dernier jour", "sheets": ["Sommaire", "Par jour"],
+           "week_of": "semaine du", "per_week": "Rendez-vous et capacité par semaine",
+           "per_day": "Rendez-vous et capacité par jour"},
     "en": {"title": "Statistics", "week": "This week", "quarter": "Last 3 months",
-           "excel": "Download in Excel", "last": "Last day", "sheets": ["Summary", "By day"]},
+           "excel": "Download in Excel", "last": "Last day", "sheets": ["Summary", "By day"],
+           "week_of": "week of", "per_week": "Appointments and capacity per week",
+           "per_day": "Appointments and capacity per day"},
 }
 
 
@@ -52,9 +56,14 @@ def test_pilot_reads_statistics_and_downloads_them(browser, planner, lang, width
         expect(page).to_have_url(re.compile("preset=last3months"))
         start = page.locator("#stats-start").input_value()
         end = page.locator("#stats-end").input_value()
+        # Three months are drawn by week: one bar and one row per week, named by its
+        # first day in the period.
         span = (_day(end) - _day(start)).days + 1
-        expect(bars).to_have_count(span)
-        expect(days).to_have_count(span)
+        weeks = len({(_day(start) + timedelta(days=n)).isocalendar()[:2] for n in range(span)})
+        expect(bars).to_have_count(weeks)
+        expect(days).to_have_count(weeks)
+        expect(days.first.locator("th")).to_contain_text(words["week_of"])
+        expect(page.get_by_role("heading", name=words["per_week"])).to_be_visible()
         expect(page.locator("svg.stats-heat rect")).not_to_have_count(0)
         expect(page.locator("#table-attendance")).to_be_attached()
 
@@ -62,6 +71,8 @@ def test_pilot_reads_statistics_and_downloads_them(browser, planner, lang, width
         last = str(_day(start) + timedelta(days=5))
         page.get_by_label(words["last"]).fill(last)
         expect(bars).to_have_count(6)
+        expect(days).to_have_count(6)
+        expect(page.get_by_role("heading", name=words["per_day"])).to_be_visible()
         expect(page).to_have_url(re.compile(f"end={last}"))
         expect(page.get_by_role("link", name=words["quarter"])).not_to_have_attribute(
             "aria-current", "true")

@@ -71,6 +71,9 @@ class Slot(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
         Index("ix_slot_location_starts", "location_id", "starts_at"),
+        # Covers the statistics' capacity queries, grouped by day, location and team.
+        Index("ix_slot_day_stats", "day", "location_id", "team_id", "block_id", "capacity",
+              "booked"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from .counting import (
     QUERY_COUNT,
     Counts,
     Filters,
+    Reminders,
     Report,
     StatsInputError,
     filter_options,
@@ -21,5 +22,5 @@ from .counting import (
 
 __all__ = [
     "LEAD_BUCKETS", "LEAD_LABELS", "MAX_DAYS", "PRESETS", "QUERY_COUNT", "Counts", "Filters",
-    "Report", "StatsInputError", "filter_options", "preset_range", "read_filters", "report",
+    "Reminders", "Report", "StatsInputError", "filter_options", "preset_range", "read_filters", "report",
 ]

@@ -11,9 +11,10 @@ from typing import Optional
 
 from ..formatting import date_text, decimal, hhmm, percent
 from .counting import Counts
+from .tables import PERIOD_WORDS, cell_text, period_cell
 
 WIDTH, HEIGHT = 380, 230
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 34
+LEFT, RIGHT, TOP, BOTTOM = 54, 8, 14, 34  # room for "2 000" beside the axis label
 
 
 @dataclass
@@ -42,6 +43,9 @@ class BarChart:
     plot_left: int = LEFT
     plot_right: int = WIDTH - RIGHT
     plot_bottom: int = HEIGHT - BOTTOM
+    title: str = ""  # "Appointments and capacity per day" (or week, month)
+    x_label: str = ""  # "Day" (or Week, Month)
+    figures: str = ""  # "Figures by day" (or week, month): the table under the plot
 
 
 def nice_max(value: int) -> int:
@@ -56,9 +60,11 @@ def nice_max(value: int) -> int:
 
 
 def bars_and_capacity(by_day: list[tuple[date, Counts]], bar_label: str,
-                      capacity_label: str) -> BarChart:
-    """Kept appointments per day as bars, the capacity published as a step line."""
-    chart = BarChart()
+                      capacity_label: str, grouping: str = "day") -> BarChart:
+    """Kept appointments per day, week or month (`grouping`, see `Report.by_period`) as
+    bars, the capacity published as a step line."""
+    _table, x_label, title, figures = PERIOD_WORDS[grouping]
+    chart = BarChart(title=str(title), x_label=str(x_label), figures=str(figures))
     if not by_day:
         return chart
     top = nice_max(max(max(c.kept, c.capacity) for _d, c in by_day))
@@ -72,7 +78,9 @@ def bars_and_capacity(by_day: list[tuple[date, Counts]], bar_label: str,
     for i, (day, counts) in enumerate(by_day):
         x0 = LEFT + i * band
         height = round(counts.kept / top * plot_h, 1)
-        label = (f"{date_text(day, 'short')}: {bar_label} {decimal(counts.kept)}, "
+        name = (date_text(day, "short") if grouping == "day"
+                else cell_text(period_cell(day, grouping)))
+        label = (f"{name}: {bar_label} {decimal(counts.kept)}, "
                  f"{capacity_label} {decimal(counts.capacity)}")
         chart.bars.append(Bar(round(x0 + band * .15, 1), y(counts.kept),
                               round(max(band * .7, .5), 1), height, label))
@@ -81,7 +89,8 @@ def bars_and_capacity(by_day: list[tuple[date, Counts]], bar_label: str,
     chart.capacity_path = "".join(path)
     chart.y_ticks = [Tick(y(top * k // 4), decimal(top * k // 4)) for k in range(5)]
     step = max(1, math.ceil(len(by_day) / 5))
-    chart.x_ticks = [Tick(round(LEFT + (i + .5) * band, 1), date_text(day, "day_month"))
+    form = "month_short" if grouping == "month" else "day_month"
+    chart.x_ticks = [Tick(round(LEFT + (i + .5) * band, 1), date_text(day, form))
                      for i, (day, _c) in enumerate(by_day) if i % step == 0]
     return chart
 

@@ -16,8 +16,15 @@ The counting rules, written once (docs/ARCHITECTURE.md repeats them):
   (`Attendance.UNDEFINED`, which includes every upcoming appointment).
   **No-shows** are the kept appointments marked absent; the no-show rate is absent over
   those marked (present + absent + not eligible).
-- **Reminders confirmed**: kept appointments with status confirmed (the patient answered
-  the confirmation link sent with the reminders, `booking.confirm`); the rate is over kept.
+- **Confirmed**: kept appointments with status confirmed (by the patient's link or by
+  staff, `booking.confirm`); the rate is over kept.
+- **Reminders confirmed**: **reminders sent** are the reminder messages (`Message` of kind
+  reminder_1 or reminder_2, both channels) sent (`sent_at` set), about the period's booked
+  appointments; an appointment is **reminded** when at least one was sent to it, and
+  **confirmed after a reminder** when it is confirmed (`confirmed_at`) at or after the
+  first of them was sent (the reminder carries the confirmation link). The rate is confirmed
+  after a reminder over reminded. A booking confirmed before any reminder, or reminded and
+  then cancelled, is reminded but not confirmed after a reminder.
 - **Capacity**: the places published (`Slot.capacity`) on the period's days. **Places
   left** = capacity minus places taken now (`Slot.booked`: kept appointments and holds in
   progress). **Fill rate** = (capacity - places left) / capacity. With a service filter,
@@ -27,6 +34,10 @@ The counting rules, written once (docs/ARCHITECTURE.md repeats them):
   booked appointments (a negative delay, typed in after the fact, counts as 0); the median
   and a distribution in buckets (same day, 1 day, 2-3, 4-7, 8-14, 15-30, over 30 days).
 - **Busiest hours**: kept appointments by local weekday and hour of start.
+- **By day, week or month**: the figures by day up to `DAILY_UP_TO` days (about two
+  months), by week (Monday to Sunday) up to `WEEKLY_UP_TO` days (a year), by month beyond;
+  a week or month cut by the period's ends counts only the period's days and is named by its
+  first day in the period.
 
 Each figure is one grouped query (`report` runs `QUERY_COUNT` queries whatever the period);
 local days and hours are computed in SQL from UTC seconds plus the zone's offset, the
@@ -45,13 +56,25 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
-from ..models import Appointment, Attendance, Location, Service, Slot, Status, Team, block_service
+from ..messaging.timing import BEFORE as REMINDER_KINDS
+from ..models import (
+    Appointment,
+    Attendance,
+    Location,
+    Message,
+    Service,
+    Slot,
+    Status,
+    Team,
+    block_service,
+)
 from ..timeutil import planner_zone
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days the statistics can show
 MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
 BOOKED_STATUSES = (Status.BOOKED.value, Status.CONFIRMED.value, Status.CANCELLED.value)
-QUERY_COUNT = 8
+QUERY_COUNT = 9
+DAILY_UP_TO, WEEKLY_UP_TO = 62, 366  # longer periods are shown by week, then by month
 # Lead-time buckets: (upper bound in hours, exclusive; key). The last has no bound.
 LEAD_BUCKETS: tuple[tuple[Optional[int], str], ...] = (
     (24, "same_day"), (48, "1_day"), (96, "2_3_days"), (192, "4_7_days"),
@@ -138,6 +161,19 @@ class Counts:
 
 
 @dataclass
+class Reminders:
+    """The reminders sent about the period's appointments and what came of them."""
+
+    sent: int = 0  # messages (an email and an SMS to one appointment are two)
+    reminded: int = 0  # appointments with at least one reminder sent
+    confirmed: int = 0  # of those, confirmed at or after their first reminder
+
+    @property
+    def confirmed_rate(self) -> Optional[float]:
+        return self.confirmed / self.reminded if self.reminded else None
+
+
+@dataclass
 class Report:
     filters: Filters
     total: Counts
@@ -149,6 +185,27 @@ class Report:
     lead_buckets: list[tuple[str, int]]
     # heat[weekday][hour]: kept appointments starting then (Monday = 0).
     heat: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    reminders: Reminders = field(default_factory=Reminders)
+
+    @property
+    def grouping(self) -> str:
+        """"day", "week" or "month": how long periods are cut for the plot and its table."""
+        days = (self.filters.end - self.filters.start).days + 1
+        return "day" if days <= DAILY_UP_TO else "week" if days <= WEEKLY_UP_TO else "month"
+
+    @property
+    def by_period(self) -> list[tuple[date, Counts]]:
+        """The figures by day, week or month (`grouping`), each named by its first day in
+        the period."""
+        if self.grouping == "day":
+            return self.by_day
+        groups: dict[tuple[int, int], tuple[date, Counts]] = {}
+        for day, counts in self.by_day:
+            iso = day.isocalendar()
+            key = (iso.year, iso.week) if self.grouping == "week" else (day.year, day.month)
+            first, total = groups.setdefault(key, (day, Counts()))
+            total.add(counts)
+        return list(groups.values())
 
 
 # -- SQL: UTC seconds, local day and hour --------------------------------------------------
@@ -162,7 +219,11 @@ class epoch_seconds(FunctionElement[int]):
 
 @compiles(epoch_seconds, "sqlite")
 def _epoch_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+    column = compiler.process(element.clauses, **kw)
+    dbapi = getattr(compiler.dialect, "dbapi", None)
+    if getattr(dbapi, "sqlite_version_info", (0,)) >= (3, 38):  # unixepoch: a third faster
+        return f"unixepoch({column})"
+    return f"CAST(strftime('%s', {column}) AS INTEGER)"
 
 
 @compiles(epoch_seconds, "postgresql")
@@ -227,11 +288,8 @@ def _appointment_filters(filters: Filters) -> list[Any]:
 
 
 def _slot_filters(filters: Filters) -> list[Any]:
-    # The start-time bounds (a day wider) let the index on Slot.starts_at find the slots;
-    # Slot.day then keeps exactly the period's local days.
-    where = [Slot.starts_at >= _utc(filters.start - timedelta(days=1)),
-             Slot.starts_at < _utc(filters.end + timedelta(days=2)),
-             Slot.day >= filters.start, Slot.day <= filters.end]
+    # Read from the index ix_slot_day_stats alone (day, location, team, block, places).
+    where = [Slot.day >= filters.start, Slot.day <= filters.end]
     if filters.location_ids:
         where.append(Slot.location_id.in_(filters.location_ids))
     if filters.team_ids:
@@ -295,14 +353,18 @@ def _capacity(filters: Filters) -> list[Any]:
 
 def _capacity_by_service(filters: Filters) -> list[Any]:
     """One row per service offered by the period's blocks: places published and left."""
-    where = _slot_filters(filters)
-    if filters.service_ids:
-        where.append(block_service.c.service_id.in_(filters.service_ids))
+    # The places summed per block first (from the index), then each block's sum added to
+    # every service it offers: one join per block, not per slot.
+    blocks = (sa.select(Slot.block_id, sa.func.sum(Slot.capacity).label("capacity"),
+                        sa.func.sum(Slot.capacity - Slot.booked).label("left"))
+              .where(*_slot_filters(filters)).group_by(Slot.block_id).subquery())
     query = (sa.select(block_service.c.service_id,
-                       sa.func.sum(Slot.capacity).label("capacity"),
-                       sa.func.sum(Slot.capacity - Slot.booked).label("left"))
-             .join(block_service, block_service.c.block_id == Slot.block_id)
-             .where(*where).group_by(block_service.c.service_id))
+                       sa.func.sum(blocks.c.capacity).label("capacity"),
+                       sa.func.sum(blocks.c.left).label("left"))
+             .join(block_service, block_service.c.block_id == blocks.c.block_id)
+             .group_by(block_service.c.service_id))
+    if filters.service_ids:
+        query = query.where(block_service.c.service_id.in_(filters.service_ids))
     return list(db.session.execute(query).all())
 
 
@@ -320,6 +382,23 @@ def _heat(filters: Filters) -> list[Any]:
                     Appointment.status != Status.CANCELLED.value)
              .group_by(hour))
     return list(db.session.execute(query).all())
+
+
+def _reminders(filters: Filters) -> Reminders:
+    """Reminders sent, appointments reminded and confirmed after a reminder: one statement
+    over the period's appointments and their reminders. Confirmed at or after the first
+    reminder is confirmed at or after any of them. "Sent" is read as `sent_at` set (the
+    outbox sets it with the status): a condition on the status would make SQLite read every
+    sent message through ix_message_due instead of each appointment's own."""
+    after = sa.case((sa.and_(Appointment.status == Status.CONFIRMED.value,
+                             Appointment.confirmed_at >= Message.sent_at), Appointment.id))
+    query = (sa.select(sa.func.count(), sa.func.count(sa.distinct(Message.appointment_id)),
+                       sa.func.count(sa.distinct(after)))
+             .join(Appointment, Appointment.id == Message.appointment_id)
+             .where(*_appointment_filters(filters), Message.kind.in_(sorted(REMINDER_KINDS)),
+                    Message.sent_at.is_not(None)))
+    sent, reminded, confirmed = db.session.execute(query).one()
+    return Reminders(sent=int(sent), reminded=int(reminded), confirmed=int(confirmed))
 
 
 def _median(histogram: dict[int, int]) -> Optional[float]:
@@ -396,7 +475,7 @@ def report(filters: Filters) -> Report:
         by_team=[(x, per["team"][x.id]) for x in teams],
         lead_median_hours=_median(lead),
         lead_buckets=[(key, bucket_counts[key]) for _, key in LEAD_BUCKETS],
-        heat=heat,
+        heat=heat, reminders=_reminders(filters),
     )
 
 

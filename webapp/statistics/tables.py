@@ -18,6 +18,32 @@ class Rate(float):
     """A share of 1, written as a percentage."""
 
 
+class Week(date):
+    """The week (of a long period) that starts, in the period, on this day."""
+
+
+class Month(date):
+    """The month (of a very long period) that starts, in the period, on this day."""
+
+
+PERIOD_CELLS = {"day": date, "week": Week, "month": Month}
+# (table title, first column and x axis, plot title, the table's disclosure) of each
+# grouping of a period.
+PERIOD_WORDS = {
+    "day": (_l("By day"), _l("Day"), _l("Appointments and capacity per day"),
+            _l("Figures by day")),
+    "week": (_l("By week"), _l("Week"), _l("Appointments and capacity per week"),
+             _l("Figures by week")),
+    "month": (_l("By month"), _l("Month"), _l("Appointments and capacity per month"),
+              _l("Figures by month")),
+}
+
+
+def period_cell(day: date, grouping: str) -> date:
+    """The first cell of a row by day, week or month: a real date, written its way."""
+    return PERIOD_CELLS[grouping](day.year, day.month, day.day)
+
+
 @dataclass(frozen=True)
 class Table:
     key: str  # the table's id on the page and its sheet in the workbook
@@ -49,6 +75,10 @@ def cell_text(value: Any, lang: Optional[str] = None) -> str:
         return percent(value, 1, lang)
     if isinstance(value, bool) or isinstance(value, str):
         return str(value)
+    if isinstance(value, Week):
+        return _("week of %(day)s", day=date_text(value, "day_month", lang))
+    if isinstance(value, Month):
+        return date_text(value, "month_short", lang)
     if isinstance(value, date):
         return date_text(value, "short_year", lang)
     if isinstance(value, float):
@@ -104,7 +134,11 @@ def summary(report: Report) -> Table:
         [_("Capacity published"), t.capacity], [_("Places left"), t.places_left],
         [_("Fill rate"), rate(t.fill_rate)], [_("Present"), t.present],
         [_("No-shows (absent)"), t.absent], [_("No-show rate"), rate(t.no_show_rate)],
-        [_("Reminders confirmed"), t.confirmed], [_("Confirmed rate"), rate(t.confirmed_rate)],
+        [_("Appointments confirmed"), t.confirmed], [_("Confirmed rate"), rate(t.confirmed_rate)],
+        [_("Reminders sent"), report.reminders.sent],
+        [_("Appointments reminded"), report.reminders.reminded],
+        [_("Confirmed after a reminder"), report.reminders.confirmed],
+        [_("Reminders confirmed (rate)"), rate(report.reminders.confirmed_rate)],
         [_("Median lead time (days)"), None if median is None else round(median / 24, 1)],
     ]
     return Table("summary", _("Summary"), [_("Figure"), _("Value")], rows)
@@ -113,8 +147,10 @@ def summary(report: Report) -> Table:
 def tables(report: Report, lang: Optional[str] = None) -> list[Table]:
     """Every table of the report, in the page's order."""
     total = _cells(report.total)
-    by_day = Table("days", _("By day"), _headers(_("Day")),
-                   [[day] + _cells(c) for day, c in report.by_day], [_("Total")] + total)
+    title, first, _plot, _figures = PERIOD_WORDS[report.grouping]
+    by_day = Table("days", str(title), _headers(str(first)),
+                   [[period_cell(day, report.grouping)] + _cells(c)
+                    for day, c in report.by_period], [_("Total")] + total)
 
     def per(key: str, title: str, first: str, pairs: list[tuple[Any, Counts]],
             bilingual: bool = True) -> Table:
