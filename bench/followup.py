@@ -93,7 +93,7 @@ def timed(client: Any, path: str, requests: int) -> tuple[float, float]:
 
 
 def run(label: str, count: int, days: int, requests: int, folder: Path) -> dict[str, float]:
-    app = create_app({"SECRET_KEY": "bench", "SCHEDULER_ENABLED": False,
+    app = create_app({"SECRET_KEY": "bench", "SCHEDULER_ENABLED": False, "PUBLIC_URL": "http://127.0.0.1",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / (label + '.db')}",
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -112,7 +112,7 @@ def run(label: str, count: int, days: int, requests: int, folder: Path) -> dict[
 
 
 def export(rows: int, folder: Path) -> tuple[float, float]:
-    app = create_app({"SECRET_KEY": "bench", "SCHEDULER_ENABLED": False,
+    app = create_app({"SECRET_KEY": "bench", "SCHEDULER_ENABLED": False, "PUBLIC_URL": "http://127.0.0.1",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / f'export{rows}.db'}"})
     with app.app_context(), app.test_request_context():
         db.create_all()

@@ -168,12 +168,14 @@ def test_fixed_number_of_queries_whatever_the_rows(client: Any, auth: Any, clini
         return seen
 
     statements("")  # the first request of a session loads a few things once
-    few = len(statements("last_name=roy"))
-    block = world.add_block(local_today(), "14:00", "16:00", per_slot=3)
-    for slot in slots_of(block):
-        take_places(slot, world.service, 3)
-    many = statements("")
-    assert len(many) == few, "\n".join(s[:200] for s in many)
+    queries = ("", "last_name=roy", "view=availability", "view=appointments&period=month")
+    few = [len(statements(query)) for query in queries]
+    for start in ("14:00", "16:00"):  # more rows and more free places
+        block = world.add_block(local_today(), start, f"{int(start[:2]) + 2}:00", per_slot=3)
+        for slot in slots_of(block)[:4]:
+            take_places(slot, world.service, 3)
+    many = [statements(query) for query in queries]
+    assert [len(seen) for seen in many] == few, "\n".join(s[:200] for s in many[0])
 
 
 def test_mark_present_after_confirmation_idempotent(client: Any, auth: Any, clinic: Any) -> None:

@@ -39,12 +39,16 @@ from .service_forms import PATIENT_FIELD_LABELS, RULE_LABELS, QuestionForm, Serv
 
 ACTIONS = {
     "access.appointment": _l("Viewed a patient's appointment"),
+    "access.followup_list": _l("Viewed the follow-up list"),
+    "access.followup_export": _l("Exported the follow-up list to Excel"),
+    "access.followup_print": _l("Printed the follow-up list"),
     "account.sign_in": _l("Signed in"),
     "account.locked": _l("Sign-in paused after failed attempts"),
     "account.password_changed": _l("Password changed"),
     "account.profile_updated": _l("Own profile updated"),
     "account.role_switched": _l("Active role switched"),
     "appointment.attendance": _l("Attendance marked on appointments"),
+    "message.sent_now": _l("Reminder or follow-up sent by hand"),
     "organization.online_booking": _l("Online booking opened or closed"),
     "organization.public_page": _l("Public page modified"),
     "service.created": _l("Service created"),
