@@ -22,7 +22,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def clinic_server(tmp_path_factory: Any) -> Iterator[str]:
     """A demo planner of its own: these tests change attendance and cancel."""
-    with serving(planner_app(tmp_path_factory.mktemp("followup"))) as base:
+    app = planner_app(tmp_path_factory.mktemp("followup"))
+    _book_today(app)
+    with serving(app) as base:
         yield base
 
 
@@ -77,7 +79,10 @@ def test_check_in_by_number_on_a_phone_in_english(phone: Any, clinic_server: str
     sign_in(phone, clinic_server, "gestion1")
     phone.get_by_role("button", name="EN", exact=True).click()
     phone.wait_for_load_state()
+    phone.goto(clinic_server + "/admin/followup/?view=appointments")
     rows = phone.locator(".fu-list tbody tr")
+    if not rows.count():
+        pytest.skip("no place left today in the demo planner (late at night, or Sunday)")
     number = rows.first.locator(".fu-coupon").inner_text()
     field = phone.get_by_label("Check in (confirmation number)")
     field.fill(number.lower())
