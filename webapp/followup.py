@@ -218,16 +218,21 @@ def filtered(query: FollowupQuery, location_scope: Optional[int],
             .where(Appointment.status.in_(statuses),
                    Appointment.starts_at >= _instant(query.first_day),
                    Appointment.starts_at < _instant(query.end_day)))
+    # The period (at most 3 months) is what narrows the rows: "+ 0" keeps SQLite from
+    # walking the location, service or team index instead, which matches a whole year at a
+    # one-location pharmacy (bench/followup.py: the month list 3x slower).
+    location, service, team = (Appointment.location_id + 0, Appointment.service_id + 0,
+                               Appointment.team_id + 0)
     if location_scope is not None:
-        stmt = stmt.where(Appointment.location_id == location_scope)
+        stmt = stmt.where(location == location_scope)
     if team_scope is not None:
-        stmt = stmt.where(Appointment.team_id.in_(team_scope))
+        stmt = stmt.where(team.in_(team_scope))
     if query.location_ids:
-        stmt = stmt.where(Appointment.location_id.in_(query.location_ids))
+        stmt = stmt.where(location.in_(query.location_ids))
     if query.service_ids:
-        stmt = stmt.where(Appointment.service_id.in_(query.service_ids))
+        stmt = stmt.where(service.in_(query.service_ids))
     if query.team_ids:
-        stmt = stmt.where(Appointment.team_id.in_(query.team_ids))
+        stmt = stmt.where(team.in_(query.team_ids))
     return stmt.where(*_search(query))
 
 
