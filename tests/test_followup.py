@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_user, make_world, slots_of, take_places
 from tests.helpers import HX, text
-from webapp import followup
+from webapp import followup, followup_messages
 from webapp.accounts.roles import Role
 from webapp.booking.patients import identity_key
 from webapp.extensions import db
@@ -355,3 +355,14 @@ def test_search_and_bulk_on_sqlite_and_postgresql(any_db_app: Any) -> None:
     result = followup.set_attendance([cote.id], "absent", None, None)
     assert result.done == 1
     assert followup.set_attendance([cote.id], "absent", None, None).skipped == {"unchanged": 1}
+    # the free places, filtered by service and team, and a follow-up sent once
+    query = followup.parse(MultiDict({"day": day, "service": str(world.service.id),
+                                      "team": str(world.team.id), "location": "1"}))
+    free = followup.availability(query, None, None)
+    assert sum(f.places for f in free) == sum(s.capacity - s.booked for s in slots)
+    assert [r.appointment.id for r in followup.build(query, None, None).rows][:1] == [cote.id]
+    cote.send_email = True
+    db.session.commit()
+    sent = followup_messages.send("send_followup", [cote.id], None, None, None)
+    again = followup_messages.send("send_followup", [cote.id], None, None, None)
+    assert (sent.done, again.skipped) == (1, {"waiting": 1})
