@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_user
@@ -180,3 +181,35 @@ def test_camera_is_allowed_on_the_list_only(client: Any, auth: Any,
                             follow_redirects=True))
     assert "not today" in page
     assert db.session.get(Appointment, later.id).attendance == "undefined"
+
+
+@pytest.mark.parametrize("query", ["day=9999-12-31", "page=999999", "view=%00", "team=abc",
+                                   "last_name=" + "x" * 10_000, "period=year&sort=evil",
+                                   "birth_date=2020-02-30", "service=99999999999"])
+def test_print_view_bad_input_is_said_never_a_500(client: Any, auth: Any, clinic: Any,  # noqa: F811
+                                                  query: str) -> None:
+    auth.login(Role.GESTION1)
+    assert client.get(f"/admin/followup/print?{query}").status_code == 200
+    assert client.get(f"/admin/followup/?{query}").status_code == 200
+
+
+def test_a_huge_column_name_is_refused(client: Any, auth: Any, clinic: Any) -> None:  # noqa: F811
+    auth.login(Role.GESTION1)
+    page = text(client.post("/admin/followup/columns", follow_redirects=True,
+                            data={"column": ["time", "x" * 10_000]}))
+    assert "There is no column “" + "x" * 40 + "”; nothing was changed." in page
+
+
+def test_send_to_all_matching_stays_in_scope(client: Any, auth: Any,
+                                             clinic: Any) -> None:  # noqa: F811
+    world = clinic["world"]
+    make_user(Role.GESTION3, teams=[world.other_team])
+    auth.login(Role.GESTION3)
+    for appointment in (clinic["other_team"], clinic["cote"]):
+        appointment.send_email = True
+        appointment.patient.email = "someone@example.org"
+    db.session.commit()
+    client.post("/admin/followup/bulk", data={"all": "1", "action": "send_reminder",
+                                              "confirmed": "1"})
+    ids = set(db.session.scalars(select(Message.appointment_id)))
+    assert clinic["cote"].id not in ids
