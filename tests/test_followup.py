@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.factories import make_user, make_world, slots_of, take_places
 from tests.helpers import HX, text
-from webapp import followup
+from webapp import followup, followup_messages
 from webapp.accounts.roles import Role
 from webapp.booking.patients import identity_key
 from webapp.extensions import db
@@ -168,12 +168,14 @@ def test_fixed_number_of_queries_whatever_the_rows(client: Any, auth: Any, clini
         return seen
 
     statements("")  # the first request of a session loads a few things once
-    few = len(statements("last_name=roy"))
-    block = world.add_block(local_today(), "14:00", "16:00", per_slot=3)
-    for slot in slots_of(block):
-        take_places(slot, world.service, 3)
-    many = statements("")
-    assert len(many) == few, "\n".join(s[:200] for s in many)
+    queries = ("", "last_name=roy", "view=availability", "view=appointments&period=month")
+    few = [len(statements(query)) for query in queries]
+    for start in ("14:00", "16:00"):  # more rows and more free places
+        block = world.add_block(local_today(), start, f"{int(start[:2]) + 2}:00", per_slot=3)
+        for slot in slots_of(block)[:4]:
+            take_places(slot, world.service, 3)
+    many = [statements(query) for query in queries]
+    assert [len(seen) for seen in many] == few, "\n".join(s[:200] for s in many[0])
 
 
 def test_mark_present_after_confirmation_idempotent(client: Any, auth: Any, clinic: Any) -> None:
@@ -353,3 +355,14 @@ def test_search_and_bulk_on_sqlite_and_postgresql(any_db_app: Any) -> None:
     result = followup.set_attendance([cote.id], "absent", None, None)
     assert result.done == 1
     assert followup.set_attendance([cote.id], "absent", None, None).skipped == {"unchanged": 1}
+    # the free places, filtered by service and team, and a follow-up sent once
+    query = followup.parse(MultiDict({"day": day, "service": str(world.service.id),
+                                      "team": str(world.team.id), "location": "1"}))
+    free = followup.availability(query, None, None)
+    assert sum(f.places for f in free) == sum(s.capacity - s.booked for s in slots)
+    assert [r.appointment.id for r in followup.build(query, None, None).rows][:1] == [cote.id]
+    cote.send_email = True
+    db.session.commit()
+    sent = followup_messages.send("send_followup", [cote.id], None, None, None)
+    again = followup_messages.send("send_followup", [cote.id], None, None, None)
+    assert (sent.done, again.skipped) == (1, {"waiting": 1})

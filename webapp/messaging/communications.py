@@ -224,10 +224,11 @@ def sample_sms(kind: str, language: str) -> Optional[str]:
 
 
 def send_now(appointment: Appointment, kind: str, by_user: Optional[User],
-             now: Optional[datetime] = None) -> int:
+             now: Optional[datetime] = None, commit: bool = True) -> int:
     """Queue a reminder or a follow-up about this appointment now, by the channels of its
     setting (the follow-up list's bulk actions); it still waits for the daytime window.
-    Returns how many messages were queued; twice in the same minute queues them once."""
+    Returns how many messages were queued; twice in the same minute queues them once.
+    `commit=False` leaves the commit to a caller sending many in one transaction."""
     if kind not in KINDS:
         raise ValueError(kind)
     now = now or utcnow()
@@ -241,5 +242,6 @@ def send_now(appointment: Appointment, kind: str, by_user: Optional[User],
     count = _insert_once(_rows(appointment, kind, key, pairs, next_open(now)))
     if count:
         audit.record("message.sent_now", appointment, by_user.id if by_user else None, kind=kind)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return count

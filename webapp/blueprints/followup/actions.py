@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ... import followup
+from ... import followup, followup_messages
 from ...accounts.permissions import location_scope, requires, team_scope
 from ...accounts.roles import Perm
 from ...htmx import page_or_fragment, redirect_to
@@ -18,7 +18,11 @@ from .views import ACTION_LABELS
 SKIP_REASONS = {"cancelled": _l("already cancelled"), "unchanged": _l("already marked so"),
                 "confirmed": _l("already confirmed"), "past": _l("already past"),
                 "changed": _l("changed meanwhile"),
-                "out_of_scope": _l("not found or outside your teams")}
+                "out_of_scope": _l("not found or outside your teams"),
+                "no_contact": _l("without an email or cell phone for messages"),
+                "not_absent": _l("neither absent nor cancelled"),
+                "waiting": _l("a message is already waiting to be sent")}
+ALL_ACTIONS = (*followup.ACTIONS, *followup_messages.SENDS)
 
 
 @bp.post("/bulk")
@@ -32,7 +36,7 @@ def bulk() -> Response:
     every = request.form.get("all") == "1"
     ids = followup.chosen_ids(request.form.getlist("id"), query if every else None,
                               location_scope(), team_scope())
-    if action not in followup.ACTIONS or not ids:
+    if action not in ALL_ACTIONS or not ids:
         flash(_("Tick at least one appointment and choose an action."), "error")
         return redirect_to(back)
     missing_reason = action == "cancel" and not reason and request.form.get("confirmed") == "1"
@@ -42,6 +46,9 @@ def bulk() -> Response:
                                 ids=ids, every=every, back=back, missing_reason=missing_reason)
     if action in followup.ATTENDANCES:
         result = followup.set_attendance(ids, action, location_scope(), team_scope())
+    elif action in followup_messages.SENDS:
+        result = followup_messages.send(action, ids, location_scope(), team_scope(),
+                                        current_user)
     else:
         result = followup.confirm_or_cancel(action, ids, location_scope(), team_scope(),
                                             current_user, reason)
