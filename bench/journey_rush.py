@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository, not bench/ (run as a script, bench/statistics.py would hide the standard one).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.booking_rush import (  # noqa: E402
     Cpu,
