@@ -32,6 +32,10 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "MAIL_TIMEOUT": ("30", 30),
     "PUBLIC_URL": ("https://rdv.example.org", "https://rdv.example.org"),
     "SESSION_IDLE_MINUTES": ("30", 30),
+    "ADMISSION_ACTIVE": ("3", 3),
+    "ADMISSION_QUEUE": ("40", 40),
+    "ADMISSION_WAIT": ("2.5", 2.5),
+    "ADMISSION_PRIORITY_WAIT": ("9", 9.0),
 }
 
 
