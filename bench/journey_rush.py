@@ -355,11 +355,12 @@ def check_database(url: str, coupons: list[str]) -> dict[str, int]:
 
 # -- one run ----------------------------------------------------------------------------------
 
-def run_one(db_name: str, url: str, phones: int, port: int, seconds: float) -> dict[str, float]:
+def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
+            model: str = "gthread:2x16") -> dict[str, float]:
     times_path, service_id, day_view = open_rush_day(url)
     workdir = Path(tempfile.mkdtemp(prefix="journey-"))
     log = workdir / "gunicorn.log"
-    server = start_server(url, "gthread:2x4", port, log, app="bench.journey_app:app")
+    server = start_server(url, model, port, log, app="bench.journey_app:app")
     try:
         asyncio.run(hammer(port, 4, times_path, 20))  # warm both workers
         jar = asyncio.run(staff_session(port))
@@ -430,12 +431,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="how long the phones keep coming (or until the day is full)")
     parser.add_argument("--port", type=int, default=5300)
+    parser.add_argument("--model", default="gthread:2x16",
+                        help="gunicorn worker class:workers x threads")
     parser.add_argument("--admission", type=int, default=None,
                         help="ADMISSION_ACTIVE for the server (0: no gate; default: the product's)")
     args = parser.parse_args()
     if args.admission is not None:
         os.environ["ADMISSION_ACTIVE"] = str(args.admission)
-    print(f"gunicorn gthread 2 workers x 4 threads; 40 slots x {PLACES} places; CPUs: "
+    print(f"gunicorn {args.model} (class:workers x threads); 40 slots x {PLACES} places; CPUs: "
           f"{os.cpu_count()}; each figure's ratio is measured in the same run.\n", flush=True)
     with ExitStack() as stack:
         postgres = ""
@@ -449,7 +452,7 @@ def main() -> None:
                     folder = tempfile.mkdtemp(prefix="journey-db-")
                     try:
                         results.append(run_one(db_name, f"sqlite:///{folder}/rush.sqlite3",
-                                               phones, args.port, args.seconds))
+                                               phones, args.port, args.seconds, args.model))
                     finally:
                         shutil.rmtree(folder, ignore_errors=True)
                 else:
@@ -457,7 +460,7 @@ def main() -> None:
                     run_sql_admin(postgres, f"CREATE DATABASE {name}")
                     try:
                         results.append(run_one(db_name, postgres.rsplit("/", 1)[0] + "/" + name,
-                                               phones, args.port, args.seconds))
+                                               phones, args.port, args.seconds, args.model))
                     finally:
                         run_sql_admin(postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             if len(results) > 1:  # the heaviest load against the lightest (the saturation)

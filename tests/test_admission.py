@@ -63,6 +63,14 @@ def test_a_citizen_inside_goes_before_a_newcomer_who_waited_longer():
     assert entered == ["inside", "newcomer"] and gate.active == 1
 
 
+def test_while_staff_work_one_public_request_at_a_time():
+    gate = Gate(limit=2, queue=4)
+    gate.staff_enter()
+    assert gate.enter(True, 0) and not gate.enter(True, 0)
+    gate.staff_leave()
+    assert gate.enter(True, 0)
+
+
 def test_the_wait_estimate_stays_between_2_and_30_seconds():
     gate = Gate(limit=2, queue=100)
     assert gate.retry_after() == 2
@@ -106,6 +114,7 @@ def test_staff_pages_and_the_health_check_never_wait(full):
     client = full.test_client()
     assert client.get("/healthz").status_code == 200
     assert client.get("/admin/login").status_code in (200, 302)
+    assert full.extensions["admission"].staff == 0  # counted while it worked, then left
 
 
 def test_a_form_refused_in_line_comes_back_to_its_page(full):

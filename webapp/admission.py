@@ -9,7 +9,10 @@ goes first and may wait up to `ADMISSION_PRIORITY_WAIT` seconds for a turn; a ne
 (503, `Retry-After`, a meta refresh to the same page, under 3 KB, no database) instead of
 a page that never comes. Those inside thus finish their booking at the server's full pace
 while the others are told how long to wait. Staff pages, static files and /healthz do not
-pass through the gate. `ADMISSION_ACTIVE=0` turns it off.
+wait; while a staff page is being made, one public request works at a time in that
+process, so the pharmacy's own screens stay quick during the rush. Threads parked at the
+gate cost nothing, so gunicorn runs more of them (gunicorn.conf.py) than CPU would use.
+`ADMISSION_ACTIVE=0` turns it off.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from .formatting import is_english
 
 # Paths of a citizen who is already inside the booking: they go first.
 INSIDE = ("/hold/", "/appointment/", "/r/")
+STAFF = "/admin/"
 SMOOTHING = 0.1  # weight of the latest request in the average time a request takes
 SHORTEST_RETRY, LONGEST_RETRY = 2, 30  # seconds
 
@@ -35,12 +39,25 @@ class Gate:
     def __init__(self, limit: int, queue: int) -> None:
         self.limit, self.queue = limit, queue
         self.active = 0
+        self.staff = 0  # staff requests working in this process now (never wait)
         self.waiting = {True: 0, False: 0}  # by priority
         self.seconds = 0.05  # average time a request takes inside (moving average)
         self._turn = threading.Condition()
 
     def _free(self, priority: bool) -> bool:
-        return self.active < self.limit and (priority or self.waiting[True] == 0)
+        # While staff work in this process, one public request at a time: the day's view
+        # of the pharmacy stays quick in the rush, and a long export only halves the pace.
+        limit = 1 if self.staff else self.limit
+        return self.active < limit and (priority or self.waiting[True] == 0)
+
+    def staff_enter(self) -> None:
+        with self._turn:
+            self.staff += 1
+
+    def staff_leave(self) -> None:
+        with self._turn:
+            self.staff -= 1
+            self._turn.notify_all()
 
     def enter(self, priority: bool, timeout: float) -> bool:
         """Wait at most `timeout` seconds for a turn; False when none came (or the line of
@@ -98,7 +115,12 @@ def _gate() -> Optional[Gate]:
 
 def _before() -> Optional[Response | tuple[str, int, dict[str, str]]]:
     gate = _gate()
-    if gate is None or request.blueprint != "public":
+    if gate is None:
+        return None
+    if request.blueprint != "public":
+        if request.path.startswith(STAFF):
+            gate.staff_enter()
+            g.staff_in = True
         return None
     priority = is_inside()
     config = current_app.config
@@ -112,6 +134,8 @@ def _before() -> Optional[Response | tuple[str, int, dict[str, str]]]:
 def _after(_error: Optional[BaseException]) -> None:
     admitted_at = g.pop("admitted_at", None)
     gate = _gate()
+    if g.pop("staff_in", False) and gate is not None:
+        gate.staff_leave()
     if admitted_at is not None and gate is not None:
         gate.leave(time.monotonic() - admitted_at)
 
