@@ -5,8 +5,8 @@
 
 Same database as bench/booking_rush.py (the real migrations, 20 past days fully booked,
 20,000 appointments), with tomorrow opened as 40 slots of PLACES places. gunicorn (2
-workers x 4 threads) serves bench/journey_app.py: the product unchanged, behind one trusted
-proxy. Each journey is one citizen on one phone with its own address (X-Forwarded-For) and
+workers x 16 threads, `--model`) serves bench/journey_app.py: the product unchanged, behind
+one trusted proxy, its admission gate as configured (`--admission 0` turns it off). Each journey is one citizen on one phone with its own address (X-Forwarded-For) and
 its own cookies, through the pages a citizen uses:
 
     times    GET  /book/<location>/<service>/<day>   the day's times, a CSRF token
@@ -15,11 +15,16 @@ its own cookies, through the pages a citizen uses:
     submit   POST /hold/<token>                       -> 302 to the confirmation
     confirm  GET  /appointment/<token>?new=1          the confirmation number
 
-Phones prefer the first times of the day, so several race for the same place. Server CPU
+Phones prefer the first times of the day, so several race for the same place; a phone
+given the "you are in line" page (503) waits its Retry-After and asks again, as the page's
+refresh does. Meanwhile a manager reloads the day's Appointments view every STAFF_PAUSE
+seconds (its p95 is compared with the same view when idle). Server CPU
 comes from /proc of the gunicorn processes (and of the PostgreSQL backends), so the load
 generator, which shares the machine, does not blur it. Then the database is checked: no
 slot over capacity, `booked` equal to the active appointments, every confirmation number a
-phone saw stored. Prints figures; asserts nothing about speed.
+phone saw stored. The last line compares the journeys/s of the heaviest load (64 phones,
+4x) with the lightest (16 phones, which already saturate 2 cores). Prints figures;
+asserts nothing about speed.
 """
 from __future__ import annotations
 
