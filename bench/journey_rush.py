@@ -6,8 +6,9 @@
 Same database as bench/booking_rush.py (the real migrations, 20 past days fully booked,
 20,000 appointments), with tomorrow opened as 40 slots of PLACES places. gunicorn (2
 workers x 16 threads, `--model`) serves bench/journey_app.py: the product unchanged, behind
-one trusted proxy, its admission gate as configured (`--admission 0` turns it off). Each journey is one citizen on one phone with its own address (X-Forwarded-For) and
-its own cookies, through the pages a citizen uses:
+one trusted proxy, its admission gate as configured (`--admission 0` turns it off). Each
+journey is one citizen on one phone with its own address (X-Forwarded-For) and its own
+cookies, through the pages a citizen uses:
 
     times    GET  /book/<location>/<service>/<day>   the day's times, a CSRF token
     hold     POST /book/hold                          -> 302 to the details form (or 409 race page)
