@@ -63,12 +63,15 @@ def test_a_citizen_inside_goes_before_a_newcomer_who_waited_longer():
     assert entered == ["inside", "newcomer"] and gate.active == 1
 
 
-def test_while_staff_work_one_public_request_at_a_time():
+def test_a_staff_page_pauses_public_requests_then_lets_one_at_a_time():
     gate = Gate(limit=2, queue=4)
-    gate.staff_enter()
-    assert gate.enter(True, 0) and not gate.enter(True, 0)
-    gate.staff_leave()
-    assert gate.enter(True, 0)
+    began = gate.staff_enter()
+    assert not gate.enter(True, 0)  # its first moments: no public request starts
+    gate.staff_leave(began)
+    long_export = gate.staff_enter(began=time.monotonic() - 60)
+    assert gate.enter(True, 0) and not gate.enter(True, 0)  # then one at a time
+    gate.staff_leave(long_export)
+    assert gate.enter(True, 0) and gate.active == 2
 
 
 def test_the_wait_estimate_stays_between_2_and_30_seconds():
@@ -114,7 +117,7 @@ def test_staff_pages_and_the_health_check_never_wait(full):
     client = full.test_client()
     assert client.get("/healthz").status_code == 200
     assert client.get("/admin/login").status_code in (200, 302)
-    assert full.extensions["admission"].staff == 0  # counted while it worked, then left
+    assert full.extensions["admission"].staff == []  # counted while it worked, then left
 
 
 def test_a_form_refused_in_line_comes_back_to_its_page(full):

@@ -9,9 +9,10 @@ goes first and may wait up to `ADMISSION_PRIORITY_WAIT` seconds for a turn; a ne
 (503, `Retry-After`, a meta refresh to the same page, under 3 KB, no database) instead of
 a page that never comes. Those inside thus finish their booking at the server's full pace
 while the others are told how long to wait. Staff pages, static files and /healthz do not
-wait; while a staff page is being made, one public request works at a time in that
-process, so the pharmacy's own screens stay quick during the rush. Threads parked at the
-gate cost nothing, so gunicorn runs more of them (gunicorn.conf.py) than CPU would use.
+wait; while a staff page is being made no public request starts in that process for its
+first half second, then one at a time, so the pharmacy's own screens stay quick in a rush.
+Threads parked at the gate cost nothing, so gunicorn runs more of them (gunicorn.conf.py)
+than CPU would use.
 `ADMISSION_ACTIVE=0` turns it off.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .formatting import is_english
 # Paths of a citizen who is already inside the booking: they go first.
 INSIDE = ("/hold/", "/appointment/", "/r/")
 STAFF = "/admin/"
+STAFF_FIRST = 0.5  # seconds of a staff page during which no public request starts
 SMOOTHING = 0.1  # weight of the latest request in the average time a request takes
 SHORTEST_RETRY, LONGEST_RETRY = 2, 30  # seconds
 
@@ -39,24 +41,31 @@ class Gate:
     def __init__(self, limit: int, queue: int) -> None:
         self.limit, self.queue = limit, queue
         self.active = 0
-        self.staff = 0  # staff requests working in this process now (never wait)
+        self.staff: list[float] = []  # when each staff request working now began (never waits)
         self.waiting = {True: 0, False: 0}  # by priority
         self.seconds = 0.05  # average time a request takes inside (moving average)
         self._turn = threading.Condition()
 
     def _free(self, priority: bool) -> bool:
-        # While staff work in this process, one public request at a time: the day's view
-        # of the pharmacy stays quick in the rush, and a long export only halves the pace.
+        # A staff page's first STAFF_FIRST seconds: no public request starts in this
+        # process; then, while staff still work, one at a time (a long export only halves
+        # the pace). The pharmacy's day view stays quick in the rush.
+        if self.staff:
+            now = time.monotonic()
+            if any(now - began < STAFF_FIRST for began in self.staff):
+                return False
         limit = 1 if self.staff else self.limit
         return self.active < limit and (priority or self.waiting[True] == 0)
 
-    def staff_enter(self) -> None:
+    def staff_enter(self, began: Optional[float] = None) -> float:
+        began = time.monotonic() if began is None else began
         with self._turn:
-            self.staff += 1
+            self.staff.append(began)
+        return began
 
-    def staff_leave(self) -> None:
+    def staff_leave(self, began: float) -> None:
         with self._turn:
-            self.staff -= 1
+            self.staff.remove(began)
             self._turn.notify_all()
 
     def enter(self, priority: bool, timeout: float) -> bool:
@@ -75,7 +84,7 @@ class Gate:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         return False
-                    self._turn.wait(left)
+                    self._turn.wait(min(left, STAFF_FIRST))  # a staff pause may end
                 self.active += 1
                 return True
             finally:
@@ -119,8 +128,7 @@ def _before() -> Optional[Response | tuple[str, int, dict[str, str]]]:
         return None
     if request.blueprint != "public":
         if request.path.startswith(STAFF):
-            gate.staff_enter()
-            g.staff_in = True
+            g.staff_began = gate.staff_enter()
         return None
     priority = is_inside()
     config = current_app.config
@@ -134,8 +142,9 @@ def _before() -> Optional[Response | tuple[str, int, dict[str, str]]]:
 def _after(_error: Optional[BaseException]) -> None:
     admitted_at = g.pop("admitted_at", None)
     gate = _gate()
-    if g.pop("staff_in", False) and gate is not None:
-        gate.staff_leave()
+    staff_began = g.pop("staff_began", None)
+    if staff_began is not None and gate is not None:
+        gate.staff_leave(staff_began)
     if admitted_at is not None and gate is not None:
         gate.leave(time.monotonic() - admitted_at)
 
