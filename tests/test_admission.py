@@ -116,6 +116,7 @@ def test_a_newcomer_gets_the_line_page_light_and_without_the_database(full):
 def test_staff_pages_and_the_health_check_never_wait(full):
     client = full.test_client()
     assert client.get("/healthz").status_code == 200
+    assert client.get("/logo").status_code != 503
     assert client.get("/admin/login").status_code in (200, 302)
     assert full.extensions["admission"].staff == []  # counted while it worked, then left
 
