@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '5000')}"
-# A small pharmacy's server: a few workers, each with a few threads for slow phones.
+# A small pharmacy's server: a few workers, each with threads for slow phones. In a rush
+# most threads wait at the admission gate (webapp/admission.py), which costs nothing, so
+# that staff pages and citizens already holding a place find a thread at once.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 timeout = 60
 graceful_timeout = 20
 # Recycle workers now and then (memory); the scheduler lock passes to another worker.

@@ -207,7 +207,9 @@ def start_server(url: str, model: str, port: int, log: Path,
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret", SCHEDULER_ENABLED="0",
                PUBLIC_URL="http://127.0.0.1",
                INSTANCE_PATH=str(log.parent))
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    # gunicorn.conf.py (production's settings) writes the access log to stdout: to a file.
+    with open(log.parent / "access.log", "ab") as access:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=access)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -5,9 +5,10 @@
 
 Same database as bench/booking_rush.py (the real migrations, 20 past days fully booked,
 20,000 appointments), with tomorrow opened as 40 slots of PLACES places. gunicorn (2
-workers x 4 threads) serves bench/journey_app.py: the product unchanged, behind one trusted
-proxy. Each journey is one citizen on one phone with its own address (X-Forwarded-For) and
-its own cookies, through the pages a citizen uses:
+workers x 16 threads, `--model`) serves bench/journey_app.py: the product unchanged, behind
+one trusted proxy, its admission gate as configured (`--admission 0` turns it off). Each
+journey is one citizen on one phone with its own address (X-Forwarded-For) and its own
+cookies, through the pages a citizen uses:
 
     times    GET  /book/<location>/<service>/<day>   the day's times, a CSRF token
     hold     POST /book/hold                          -> 302 to the details form (or 409 race page)
@@ -15,11 +16,16 @@ its own cookies, through the pages a citizen uses:
     submit   POST /hold/<token>                       -> 302 to the confirmation
     confirm  GET  /appointment/<token>?new=1          the confirmation number
 
-Phones prefer the first times of the day, so several race for the same place. Server CPU
+Phones prefer the first times of the day, so several race for the same place; a phone
+given the "you are in line" page (503) waits its Retry-After and asks again, as the page's
+refresh does. Meanwhile a manager reloads the day's Appointments view every STAFF_PAUSE
+seconds (its p95 is compared with the same view when idle). Server CPU
 comes from /proc of the gunicorn processes (and of the PostgreSQL backends), so the load
 generator, which shares the machine, does not blur it. Then the database is checked: no
 slot over capacity, `booked` equal to the active appointments, every confirmation number a
-phone saw stored. Prints figures; asserts nothing about speed.
+phone saw stored. The last line compares the journeys/s of the heaviest load (64 phones,
+4x) with the lightest (16 phones, which already saturate 2 cores). Prints figures;
+asserts nothing about speed.
 """
 from __future__ import annotations
 
@@ -38,7 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository, not bench/ (run as a script, bench/statistics.py would hide the standard one).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.booking_rush import (  # noqa: E402
     Cpu,
@@ -55,8 +62,12 @@ STEPS = ("times", "hold", "details", "submit", "confirm")
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 SLOT_BUTTON = re.compile(rb'name="slot" value="(\d+)"')
 COUPON = re.compile(rb'class="coupon-number">[^<]*<strong>([A-Z0-9-]+)</strong>')
+ANY_CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 HEALTHZ = 2000
 TIMES_PAGES = 400
+STAFF = ("gestion1@bench.example", "Banc-Essai-2026!")
+STAFF_IDLE_VIEWS = 30
+STAFF_PAUSE = 0.25  # seconds between two reloads of the day view during the rush
 
 
 # -- HTTP, as a phone does it: a connection per request, cookies, its own address ----------
@@ -127,16 +138,23 @@ class Tally:
     statuses: dict[str, dict[int, int]] = field(default_factory=lambda: {s: {} for s in STEPS})
     coupons: list[str] = field(default_factory=list)
     races: int = 0
+    line_pages: int = 0
+    line_bytes: int = 0
     failures: list[str] = field(default_factory=list)
     first: float = 0.0
     last: float = 0.0
+    longest: float = 0.0  # the longest any request waited for an answer (line pages too)
 
     def step(self, name: str, answer: Answer, seconds: float) -> None:
-        self.steps[name].append(seconds)
+        if answer.status != 503:  # a step's time: until its page came (line pages apart)
+            self.steps[name].append(seconds)
+        self.longest = max(self.longest, seconds)
         self.statuses[name][answer.status] = self.statuses[name].get(answer.status, 0) + 1
 
     def five_xx(self) -> int:
-        return sum(n for s in self.statuses.values() for code, n in s.items() if code >= 500)
+        """Errors 5xx other than the deliberate line page."""
+        return sum(n for s in self.statuses.values() for code, n in s.items()
+                   if code >= 500) - self.line_pages
 
 
 async def journey(port: int, times_path: str, service_id: int, n: int, rng: random.Random,
@@ -148,11 +166,17 @@ async def journey(port: int, times_path: str, service_id: int, n: int, rng: rand
     started = time.perf_counter()
 
     async def step(name: str, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
-        t0 = time.perf_counter()
-        answer = await http(port, method, path, address=address, cookies=jar, form=form)
-        tally.step(name, answer, time.perf_counter() - t0)
-        jar.update(answer.cookies)
-        return answer
+        while True:
+            t0 = time.perf_counter()
+            answer = await http(port, method, path, address=address, cookies=jar, form=form)
+            tally.step(name, answer, time.perf_counter() - t0)
+            jar.update(answer.cookies)
+            if answer.status != 503 or b'http-equiv="refresh"' not in answer.body:
+                return answer
+            # The "you are in line" page: the phone waits as its refresh says, then asks again.
+            tally.line_pages += 1
+            tally.line_bytes = max(tally.line_bytes, len(answer.body))
+            await asyncio.sleep(float(answer.headers.get("retry-after", "2")))
 
     page = await step("times", "GET", times_path)
     slots = SLOT_BUTTON.findall(page.body)
@@ -246,7 +270,71 @@ def open_rush_day(url: str) -> tuple[str, int]:
         service = connection.execute(text("SELECT id FROM service")).scalar()
     engine.dispose()
     day_text = day if isinstance(day, str) else day.isoformat()
-    return f"/book/{location}/{service}/{day_text}", int(service)
+    _add_staff(url)
+    return (f"/book/{location}/{service}/{day_text}", int(service),
+            f"/admin/appointments/?view=day&date={day_text}&location={location}")
+
+
+def _add_staff(url: str) -> None:
+    """A manager (gestion1) who watches the day's Appointments view while the phones book."""
+    from webapp import create_app
+    from webapp.extensions import db
+    from webapp.models import RoleAssignment, User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "SCHEDULER_ENABLED": False, "TESTING": True})
+    with app.app_context():
+        user = User(email=STAFF[0], first_name="Banc", last_name="Essai")
+        user.set_password(STAFF[1])
+        user.roles.append(RoleAssignment(role="gestion1"))
+        db.session.add(user)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+async def staff_session(port: int) -> dict[str, str]:
+    jar: dict[str, str] = {}
+    page = await http(port, "GET", "/admin/login")
+    jar.update(page.cookies)
+    token = ANY_CSRF.search(page.body)
+    assert token is not None, page.body[:500]
+    signed = await http(port, "POST", "/admin/login", cookies=jar, form={
+        "csrf_token": token.group(1).decode(), "email": STAFF[0], "password": STAFF[1]})
+    assert signed.status == 302, signed.status
+    jar.update(signed.cookies)
+    return jar
+
+
+async def staff_views(port: int, jar: dict[str, str], path: str, *, count: int = 0,
+                      until: asyncio.Event | None = None, pause: float = 0.0) -> list[float]:
+    """The day view, again and again: `count` times, or until `until` is set."""
+    seconds: list[float] = []
+    while (until is None and len(seconds) < count) or (until is not None and not until.is_set()):
+        t0 = time.perf_counter()
+        answer = await http(port, "GET", path, cookies=jar)
+        if answer.status != 200:
+            raise RuntimeError(f"the day view answered {answer.status}")
+        seconds.append(time.perf_counter() - t0)
+        await asyncio.sleep(pause)
+    return seconds
+
+
+async def rush_watched(port: int, phones: int, times_path: str, service_id: int,
+                       seconds: float, jar: dict[str, str],
+                       day_view: str) -> tuple[Tally, list[float]]:
+    """The rush, while a staff member reloads the day view every STAFF_PAUSE seconds."""
+    over = asyncio.Event()
+
+    async def phones_then_stop() -> Tally:
+        try:
+            return await rush(port, phones, times_path, service_id, seconds)
+        finally:
+            over.set()
+
+    tally, views = await asyncio.gather(
+        phones_then_stop(), staff_views(port, jar, day_view, until=over, pause=STAFF_PAUSE))
+    return tally, views
 
 
 def check_database(url: str, coupons: list[str]) -> dict[str, int]:
@@ -273,20 +361,28 @@ def check_database(url: str, coupons: list[str]) -> dict[str, int]:
 
 # -- one run ----------------------------------------------------------------------------------
 
-def run_one(db_name: str, url: str, phones: int, port: int, seconds: float) -> None:
-    times_path, service_id = open_rush_day(url)
+def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
+            model: str = "gthread:2x16") -> dict[str, float]:
+    times_path, service_id, day_view = open_rush_day(url)
     workdir = Path(tempfile.mkdtemp(prefix="journey-"))
     log = workdir / "gunicorn.log"
-    server = start_server(url, "gthread:2x4", port, log, app="bench.journey_app:app")
+    server = start_server(url, model, port, log, app="bench.journey_app:app")
     try:
         asyncio.run(hammer(port, 4, times_path, 20))  # warm both workers
+        jar = asyncio.run(staff_session(port))
+        asyncio.run(staff_views(port, jar, day_view, count=4))
         t0 = Cpu.now(server, url)
         health = asyncio.run(hammer(port, phones, "/healthz", HEALTHZ))
         t1 = Cpu.now(server, url)
-        pages = asyncio.run(hammer(port, phones, times_path, TIMES_PAGES))
+        # As many at once as the admission gate lets work (2 workers x ADMISSION_ACTIVE):
+        # the CPU of a page, not of the line page.
+        pages = asyncio.run(hammer(port, 4, times_path, TIMES_PAGES))
         t2 = Cpu.now(server, url)
-        tally = asyncio.run(rush(port, phones, times_path, service_id, seconds))
+        idle = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
         t3 = Cpu.now(server, url)
+        tally, busy = asyncio.run(rush_watched(port, phones, times_path, service_id, seconds,
+                                               jar, day_view))
+        t4 = Cpu.now(server, url)
     finally:
         stop_server(server)
     text = log.read_text(errors="replace")
@@ -298,39 +394,57 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float) -> N
 
     healthz_ms = app_ms(t1 - t0, HEALTHZ)
     times_ms = app_ms(t2 - t1, TIMES_PAGES)
+    staff_ms = app_ms(t3 - t2, STAFF_IDLE_VIEWS)
     done = len(tally.coupons)
-    journey_ms = app_ms(t3 - t2, done)
+    # The rush's CPU less the staff member's reloads (each as much as when idle).
+    journey_ms = (app_ms(t4 - t3, 1) - staff_ms * len(busy)) / max(done, 1)
     elapsed = max(tally.last - tally.first, 1e-9)
-    print(f"{db_name:8} {phones:3} phones: {done / elapsed:5.1f} journeys/s ({done} booked, "
-          f"{tally.races} race pages, {len(tally.failures)} failed)  "
-          f"journey p50 {percentile(tally.journeys, 50):.0f} ms p95 "
+    rate = done / elapsed
+    print(f"{db_name:8} {phones:3} phones: {rate:5.1f} journeys/s ({done} booked, "
+          f"{tally.races} race pages, {tally.line_pages} line pages, {len(tally.failures)} "
+          f"failed)  journey p50 {percentile(tally.journeys, 50):.0f} ms p95 "
           f"{percentile(tally.journeys, 95):.0f} ms", flush=True)
     print("         " + "  ".join(
         f"{s} p50/p95 {percentile(tally.steps[s], 50):.0f}/{percentile(tally.steps[s], 95):.0f}"
         for s in STEPS) + " ms", flush=True)
-    print(f"         server CPU (app{' + postgres' if t3.database else ''}): /healthz "
+    print(f"         longest wait for an answer {tally.longest:.1f} s; largest line page "
+          f"{tally.line_bytes} bytes", flush=True)
+    print(f"         server CPU (app{' + postgres' if t4.database else ''}): /healthz "
           f"{healthz_ms:.2f} ms, times page {times_ms:.2f} ms ({times_ms / healthz_ms:.1f}x), "
           f"journey {journey_ms:.2f} ms ({journey_ms / healthz_ms:.1f}x)", flush=True)
-    print(f"         rush: {(t3 - t2).describe(max(done, 1))}", flush=True)
+    idle_p95, busy_p95 = percentile(idle, 95), percentile(busy, 95)
+    print(f"         staff day view p50/p95: idle {percentile(idle, 50):.0f}/{idle_p95:.0f} ms, "
+          f"during the rush {percentile(busy, 50):.0f}/{busy_p95:.0f} ms "
+          f"({busy_p95 / max(idle_p95, 1e-9):.1f}x, {len(busy)} views); CPU {staff_ms:.1f} ms",
+          flush=True)
+    print(f"         rush: {(t4 - t3).describe(max(done, 1))}", flush=True)
     problems = {k: v for k, v in figures.items() if v}
     five_xx = tally.five_xx() + sum(n for c, n in {**health, **pages}.items() if c >= 500)
-    print(f"         check: {figures}  5xx {five_xx}  tracebacks {text.count('Traceback')}  "
-          f"statuses {tally.statuses}", flush=True)
+    print(f"         check: {figures}  5xx (not the line page) {five_xx}  tracebacks "
+          f"{text.count('Traceback')}  statuses {tally.statuses}", flush=True)
     if problems or five_xx or tally.failures or "Traceback" in text:
         print(f"  !! problems: {problems} failures {tally.failures[:5]}", flush=True)
         if "Traceback" in text:
             print(text[-3000:], flush=True)
+    return {"phones": phones, "rate": rate}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--phones", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--phones", type=int, nargs="+", default=[16, 64],
+                        help="the first saturates the server; the last is the heavier load")
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="how long the phones keep coming (or until the day is full)")
     parser.add_argument("--port", type=int, default=5300)
+    parser.add_argument("--model", default="gthread:2x16",
+                        help="gunicorn worker class:workers x threads")
+    parser.add_argument("--admission", type=int, default=None,
+                        help="ADMISSION_ACTIVE for the server (0: no gate; default: the product's)")
     args = parser.parse_args()
-    print(f"gunicorn gthread 2 workers x 4 threads; 40 slots x {PLACES} places; CPUs: "
+    if args.admission is not None:
+        os.environ["ADMISSION_ACTIVE"] = str(args.admission)
+    print(f"gunicorn {args.model} (class:workers x threads); 40 slots x {PLACES} places; CPUs: "
           f"{os.cpu_count()}; each figure's ratio is measured in the same run.\n", flush=True)
     with ExitStack() as stack:
         postgres = ""
@@ -338,22 +452,28 @@ def main() -> None:
             postgres = os.environ.get("BENCH_POSTGRES_URL") or stack.enter_context(
                 private_postgres(args.port + 99))
         for db_name in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+            results = []
             for phones in args.phones:
                 if db_name == "sqlite":
                     folder = tempfile.mkdtemp(prefix="journey-db-")
                     try:
-                        run_one(db_name, f"sqlite:///{folder}/rush.sqlite3", phones, args.port,
-                                args.seconds)
+                        results.append(run_one(db_name, f"sqlite:///{folder}/rush.sqlite3",
+                                               phones, args.port, args.seconds, args.model))
                     finally:
                         shutil.rmtree(folder, ignore_errors=True)
                 else:
                     name = f"journey_{uuid.uuid4().hex[:8]}"
                     run_sql_admin(postgres, f"CREATE DATABASE {name}")
                     try:
-                        run_one(db_name, postgres.rsplit("/", 1)[0] + "/" + name, phones,
-                                args.port, args.seconds)
+                        results.append(run_one(db_name, postgres.rsplit("/", 1)[0] + "/" + name,
+                                               phones, args.port, args.seconds, args.model))
                     finally:
                         run_sql_admin(postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if len(results) > 1:  # the heaviest load against the lightest (the saturation)
+                low, high = results[0], results[-1]
+                print(f"{db_name:8} {high['phones'] / low['phones']:.0f}x the phones: "
+                      f"{high['rate'] / max(low['rate'], 1e-9):.2f} of the journeys/s "
+                      f"({low['rate']:.1f} -> {high['rate']:.1f})\n", flush=True)
 
 
 if __name__ == "__main__":

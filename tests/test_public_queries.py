@@ -15,6 +15,15 @@ from .test_public_booking import DAY, _q, setup  # noqa: F401  (the fixture)
 TIMES_PAGE = 6  # location+service+association, questions, answers, organization, teams'
 #                 answers, slots
 DETAILS_PAGE = 2  # the hold with its slot, service and location; organization
+# slot; location+service+association; questions; answers; organization; the one rule
+# query; the answers the team serves; the write: BEGIN, take the seat, patient,
+# appointment (nothing read back; was 13)
+HOLD_POST = 11
+# the hold with its place; questions, answers; previous dose; organization; the answers
+# the team serves; the write: BEGIN, duplicate check, appointment, patient, audit, message
+DETAILS_POST = 12  # (was 13: the booked appointment was read back for its token)
+CONFIRMATION_PAGE = 3  # the appointment with place and patient; recipients; organization
+#                        (was 4)
 
 
 @contextmanager
@@ -83,3 +92,59 @@ def test_the_one_query_check_keeps_the_association_rule(client, setup):  # noqa:
         assert client.get(url, query_string=answers).status_code == 404
         assert client.get(f"/location/{location.id}/{service.id}").status_code == 404
     assert client.get(f"/location/{elsewhere.id}/{other.id}").status_code == 200
+
+
+def _held(client, form):
+    return client.post("/book/hold", data=form).headers["Location"]
+
+
+def _hold_form(s):
+    return {"slot": s["slot"].id, "service": s["service"].id, **_q(s, s["yes"])}
+
+
+@pytest.mark.parametrize("teams", [0, 4])
+def test_hold_post_queries(client, setup, teams):  # noqa: F811
+    s = setup
+    _more(s, teams)
+    form = _hold_form(s)
+    db.session.expunge_all()
+    with statements() as seen:
+        path = _held(client, form)
+    assert "/hold/" in path
+    assert len(seen) == HOLD_POST, "\n".join(seen)
+
+
+def test_details_post_and_confirmation_queries(client, setup):  # noqa: F811
+    s = setup
+    path = _held(client, _hold_form(s))
+    db.session.expunge_all()
+    with statements() as seen:
+        response = client.post(path, data={
+            "first_name": "Marie", "last_name": "Côté", "birth_date": "1950-02-03",
+            "email": "marie@example.org", "consent": "1"})
+    assert response.status_code == 302
+    assert len(seen) == DETAILS_POST, "\n".join(seen)
+    db.session.expunge_all()
+    with statements() as seen:
+        page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'class="qr"' in page.get_data(as_text=True)
+    assert len(seen) == CONFIRMATION_PAGE, "\n".join(seen)
+
+
+def test_the_qr_path_draws_exactly_the_codes_dark_modules():
+    """The <path> written by hand covers the library's matrix, module for module."""
+    import re
+
+    import qrcode
+
+    from webapp.booking.coupon_qr import BORDER, MASK, qr_svg
+
+    code = qrcode.QRCode(border=BORDER, mask_pattern=MASK)
+    code.add_data("AC3-DEF-9XY")
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    drawn = [[False] * len(matrix) for _ in matrix]
+    for x, y, run in re.findall(r"M(\d+),(\d+)h(\d+)v1h-\d+z", str(qr_svg("AC3-DEF-9XY", "x"))):
+        for dx in range(int(run)):
+            drawn[int(y)][int(x) + dx] = True
+    assert drawn == [list(row) for row in matrix]

@@ -40,6 +40,10 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "PUBLIC_BOOKINGS_PER_ADDRESS_PER_DAY": ("8", 8),
     "PUBLIC_BOOKINGS_PER_PERSON_PER_DAY": ("4", 4),
     "PUBLIC_BOOKINGS_ALERT_PER_ADDRESS": ("5", 5),
+    "ADMISSION_ACTIVE": ("3", 3),
+    "ADMISSION_QUEUE": ("40", 40),
+    "ADMISSION_WAIT": ("2.5", 2.5),
+    "ADMISSION_PRIORITY_WAIT": ("9", 9.0),
 }
 
 

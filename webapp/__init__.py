@@ -64,4 +64,7 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
 
     register_all(app)
     register_cli(app)
+    from . import admission
+
+    admission.init_app(app)  # last: its gate runs before every other request hook
     return app

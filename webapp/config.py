@@ -27,6 +27,16 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}.") from None
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Build the settings dictionary from environment variables."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -73,6 +83,12 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SCHEDULER_ENABLED": _bool("SCHEDULER_ENABLED", True),
+        # The opening rush (webapp/admission.py): public requests working at once per
+        # process (0: no gate), newcomers waiting at most, and how long each may wait.
+        "ADMISSION_ACTIVE": _int("ADMISSION_ACTIVE", 2),
+        "ADMISSION_QUEUE": _int("ADMISSION_QUEUE", 16),
+        "ADMISSION_WAIT": _seconds("ADMISSION_WAIT", 1.0),
+        "ADMISSION_PRIORITY_WAIT": _seconds("ADMISSION_PRIORITY_WAIT", 8.0),
         # A staff session unused this long ends on the server.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 240)),
         # Sign-in throttling (webapp/accounts/throttle.py): free failures per email from one

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Optional
 
 import phonenumbers
@@ -98,8 +98,13 @@ def _day(value: datetime | date) -> date:
 
 def time_of_day(value: datetime | time, lang: Optional[str] = None) -> str:
     """9 h 30 in French, 9:30 a.m. in English: a time in sentences, messages, public pages."""
-    lang = language(lang)
-    return str(_pattern("time_of_day", lang).apply(_wall(value), _locale(lang)))
+    return _time_text(_wall(value), language(lang))
+
+
+@lru_cache(maxsize=4096)
+def _time_text(wall: time, lang: str) -> str:
+    """Each time of day written once per language (a day's times page writes dozens)."""
+    return str(_pattern("time_of_day", lang).apply(wall, _locale(lang)))
 
 
 def hhmm(value: datetime | time | int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,23 @@ def _digest(path: str, mtime: float) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+RECHECK_SECONDS = 2.0  # a page names a dozen files: look at each on disk at most this often
+_named: dict[tuple[str, str], tuple[float, str]] = {}
+
+
 def fingerprinted(folder: str, filename: str) -> str:
     """`app.css` -> `app.<digest>.css`; the name unchanged for a file that does not exist."""
+    now = time.monotonic()
+    known = _named.get((folder, filename))
+    if known is not None and now - known[0] < RECHECK_SECONDS:
+        return known[1]
+    name = _fingerprinted(folder, filename)
+    if name != filename:  # only files that exist: a URL cannot grow this
+        _named[(folder, filename)] = (now, name)
+    return name
+
+
+def _fingerprinted(folder: str, filename: str) -> str:
     path = Path(folder) / filename
     if not path.is_file() or "." not in path.name:
         return filename

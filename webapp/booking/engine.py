@@ -79,12 +79,12 @@ def get_service(raw_id: Any, *, online: bool) -> Service:
 
 
 _WITH_PLACE = (joinedload(Appointment.slot), joinedload(Appointment.service),
-               joinedload(Appointment.location))
+               joinedload(Appointment.location), joinedload(Appointment.patient))
 
 
 def get_appointment(token: str, *, with_place: bool = False) -> Appointment:
     """The appointment a patient's link names (its random token); `with_place` reads its
-    slot, service and location in the same query (the citizen's pages show them)."""
+    slot, service, location and patient in the same query (the citizen's pages show them)."""
     if not TOKEN.match(str(token or "")):
         raise NotFound()
     query = select(Appointment).where(Appointment.token == token)

@@ -210,12 +210,7 @@ def insert_booking(request: BookingRequest, coupon: str, token: str, drafts: lis
         if _is_collision(error):
             return None
         raise
-    # The row just written, as a persistent object without reading it back (the columns
-    # left to their defaults load on first use).
-    appointment = Appointment(id=appointment_id, **values)
-    make_transient_to_detached(appointment)
-    db.session.add(appointment)
-    return appointment
+    return _written(appointment_id, values)
 
 
 def insert_hold(request: BookingRequest, coupon: str, token: str,
@@ -226,6 +221,7 @@ def insert_hold(request: BookingRequest, coupon: str, token: str,
     values = dict(_placed(request), status=Status.HELD.value, language=request.language,
                   eligibility=request.eligibility, hold_expires_at=expires_at,
                   client_key=request.client, created_at=now)
+    values.update(coupon=coupon, token=token)
     try:
         with write_transaction() as session:
             if request.client:
@@ -233,13 +229,22 @@ def insert_hold(request: BookingRequest, coupon: str, token: str,
                 limits.check_holds(session, request.client, now)
             if not take_seat(session, values["slot_id"]):
                 raise Full()
-            appointment = Appointment(**values, coupon=coupon, token=token,
-                                      patient=Patient(language=request.language))
-            session.add(appointment)
+            values["patient_id"] = session.execute(
+                _NEW_PATIENT, {"language": request.language}).scalar_one()
+            appointment_id = session.execute(_NEW_APPOINTMENT, values).scalar_one()
     except IntegrityError as error:
         if _is_collision(error):
             return None
         raise
+    return _written(appointment_id, values)
+
+
+def _written(appointment_id: int, values: dict[str, Any]) -> Appointment:
+    """The row just written, as a persistent object without reading it back (the columns
+    left to their defaults load on first use)."""
+    appointment = Appointment(id=appointment_id, **values)
+    make_transient_to_detached(appointment)
+    db.session.add(appointment)
     return appointment
 
 

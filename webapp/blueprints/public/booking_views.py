@@ -20,6 +20,7 @@ from ...booking.citizen import (
 from ...extensions import db, limiter
 from ...models import Appointment, Location, Service, Slot, Status
 from ...organization import associations
+from ...params import to_id
 from . import bp
 from .details import (
     KEPT_PREFIX,
@@ -90,10 +91,13 @@ def take_hold() -> Response | str | tuple[str, int]:
     """Hold the chosen time for a few minutes while the citizen types their details."""
     try:
         slot = booking.get_slot(request.form.get("slot"))
-        service = booking.get_service(request.form.get("service"), online=True)
     except booking.NotFound:
         abort(404)
-    place, service = _place(slot.location_id, service.id)
+    service_id = to_id(request.form.get("service"))
+    if service_id is None:
+        abort(404)
+    # One query checks the location, the active service and their association.
+    place, service = _place(slot.location_id, service_id)
     answers = answers_from_form(service)
     if not isinstance(answers, dict):
         return answers

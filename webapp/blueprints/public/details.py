@@ -92,6 +92,7 @@ def switch_language(appointment: Appointment, wanted: str) -> Response:
 def submit_details(appointment: Appointment, language: str) -> Response | str | tuple[str, int]:
     """Save the details: the hold becomes the appointment, or the page says what is wrong."""
     values = form_values()
+    token = appointment.token  # known now: the booking below expires the object
     context = details_context(appointment, values=values)
     errors = _consent_errors(values)
     patient = {k: values[k] for k in (*FORM_FIELDS, "email", "cell_phone")}
@@ -124,4 +125,4 @@ def submit_details(appointment: Appointment, language: str) -> Response | str | 
     if values["for_whom"] == "other":
         audit.record("appointment.booked_for_another_person", booked)
         db.session.commit()
-    return redirect(url_for("public.appointment", token=booked.token, new=1))
+    return redirect(url_for("public.appointment", token=token, new=1))

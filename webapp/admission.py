@@ -1,0 +1,183 @@
+"""Admission control of the public pages: a fair line when the opening rush exceeds what the
+server can answer in time (issue 15).
+
+Each server process lets at most `ADMISSION_ACTIVE` public requests work at once. A
+citizen already inside (holding a place, on the details form, reading the confirmation)
+goes first and may wait up to `ADMISSION_PRIORITY_WAIT` seconds for a turn; a newcomer
+(home, search, days, times) waits at most `ADMISSION_WAIT` seconds, behind at most
+`ADMISSION_QUEUE` others, and otherwise gets at once a light "you are in line" page
+(503, `Retry-After`, a meta refresh to the same page, under 3 KB, no database) instead of
+a page that never comes. Those inside thus finish their booking at the server's full pace
+while the others are told how long to wait. Staff pages, static files and /healthz do not
+wait; while a staff page is being made no public request starts in that process for its
+first half second, then one at a time, so the pharmacy's own screens stay quick in a rush.
+Threads parked at the gate cost nothing, so gunicorn runs more of them (gunicorn.conf.py)
+than CPU would use.
+`ADMISSION_ACTIVE=0` turns it off.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Optional
+
+from flask import Flask, current_app, g, request, session
+from werkzeug.wrappers import Response
+
+from .formatting import is_english
+
+# Paths of a citizen who is already inside the booking: they go first.
+INSIDE = ("/hold/", "/appointment/", "/r/")
+STAFF = "/admin/"
+UNGATED = {"public.logo"}  # an image of every page, as light as a static file
+STAFF_FIRST = 0.5  # seconds of a staff page during which no public request starts
+SMOOTHING = 0.1  # weight of the latest request in the average time a request takes
+SHORTEST_RETRY, LONGEST_RETRY = 2, 30  # seconds
+
+
+class Gate:
+    """At most `limit` requests inside; waiting ones enter priority first. One per process."""
+
+    def __init__(self, limit: int, queue: int) -> None:
+        self.limit, self.queue = limit, queue
+        self.active = 0
+        self.staff: list[float] = []  # when each staff request working now began (never waits)
+        self.waiting = {True: 0, False: 0}  # by priority
+        self.seconds = 0.05  # average time a request takes inside (moving average)
+        self._turn = threading.Condition()
+
+    def _free(self, priority: bool) -> bool:
+        # A staff page's first STAFF_FIRST seconds: no public request starts in this
+        # process; then, while staff still work, one at a time (a long export only halves
+        # the pace). The pharmacy's day view stays quick in the rush.
+        if self.staff:
+            now = time.monotonic()
+            if any(now - began < STAFF_FIRST for began in self.staff):
+                return False
+        limit = 1 if self.staff else self.limit
+        return self.active < limit and (priority or self.waiting[True] == 0)
+
+    def staff_enter(self, began: Optional[float] = None) -> float:
+        began = time.monotonic() if began is None else began
+        with self._turn:
+            self.staff.append(began)
+        return began
+
+    def staff_leave(self, began: float) -> None:
+        with self._turn:
+            self.staff.remove(began)
+            self._turn.notify_all()
+
+    def enter(self, priority: bool, timeout: float) -> bool:
+        """Wait at most `timeout` seconds for a turn; False when none came (or the line of
+        newcomers is already full)."""
+        with self._turn:
+            if self._free(priority):
+                self.active += 1
+                return True
+            if not priority and self.waiting[False] >= self.queue:
+                return False
+            self.waiting[priority] += 1
+            deadline = time.monotonic() + timeout
+            try:
+                while not self._free(priority):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._turn.wait(min(left, STAFF_FIRST))  # a staff pause may end
+                self.active += 1
+                return True
+            finally:
+                self.waiting[priority] -= 1
+                self._turn.notify_all()
+
+    def leave(self, seconds: Optional[float] = None) -> None:
+        with self._turn:
+            self.active -= 1
+            if seconds is not None:
+                self.seconds += SMOOTHING * (seconds - self.seconds)
+            self._turn.notify_all()
+
+    def position(self) -> int:
+        """How many requests wait for a turn now (a newcomer refused is behind them)."""
+        return self.waiting[True] + self.waiting[False]
+
+    def retry_after(self) -> int:
+        """Seconds before trying again: the line ahead at the pace the server keeps, with a
+        margin (a journey is five requests), between 2 and 30 s."""
+        ahead = self.position() + self.active + 1
+        estimate = 5 * ahead * self.seconds / max(self.limit, 1)
+        return min(LONGEST_RETRY, max(SHORTEST_RETRY, math.ceil(estimate)))
+
+
+def is_inside() -> bool:
+    """A citizen who already holds a place or is past the choice of a time."""
+    if request.path.startswith(INSIDE) or request.method == "POST":
+        return True  # a POST on a public page: a hold, the details, a confirmation
+    return bool(session.get("hold"))
+
+
+def _gate() -> Optional[Gate]:
+    gate: Optional[Gate] = current_app.extensions.get("admission")
+    return gate
+
+
+def _before() -> Optional[Response | tuple[str, int, dict[str, str]]]:
+    gate = _gate()
+    if gate is None:
+        return None
+    if request.blueprint != "public" or request.endpoint in UNGATED:
+        if request.path.startswith(STAFF):
+            g.staff_began = gate.staff_enter()
+        return None
+    priority = is_inside()
+    config = current_app.config
+    wait = config["ADMISSION_PRIORITY_WAIT"] if priority else config["ADMISSION_WAIT"]
+    if gate.enter(priority, float(wait)):
+        g.admitted_at = time.monotonic()
+        return None
+    return line_page(gate)
+
+
+def _after(_error: Optional[BaseException]) -> None:
+    admitted_at = g.pop("admitted_at", None)
+    gate = _gate()
+    staff_began = g.pop("staff_began", None)
+    if staff_began is not None and gate is not None:
+        gate.staff_leave(staff_began)
+    if admitted_at is not None and gate is not None:
+        gate.leave(time.monotonic() - admitted_at)
+
+
+def line_page(gate: Gate) -> tuple[str, int, dict[str, str]]:
+    """The light page of a citizen in line: no database, a refresh to the same page."""
+    seconds = gate.retry_after()
+    again = request.full_path if request.method == "GET" else _back()
+    # Rendered without the context processors: they read the database.
+    page = current_app.jinja_env.get_template("public/line.html").render(
+        seconds=seconds, ahead=gate.position(), again=again.rstrip("?"),
+        lang="en" if is_english() else "fr")
+    return page, 503, {"Retry-After": str(seconds), "Cache-Control": "no-store"}
+
+
+def _back() -> str:
+    """Where a refused form sends the citizen back to: the details form for its own token,
+    else the page the form was on (the same site only), else the home page."""
+    if request.path.startswith("/hold/") and request.path.count("/") == 2:
+        return request.path
+    referrer = request.referrer or ""
+    host = request.host_url.rstrip("/")
+    if referrer.startswith(host + "/"):
+        return referrer[len(host):]
+    return "/"
+
+
+def init_app(app: Flask) -> None:
+    limit = int(app.config.get("ADMISSION_ACTIVE") or 0)
+    if limit <= 0:
+        return
+    app.extensions["admission"] = Gate(limit, int(app.config["ADMISSION_QUEUE"]))
+    # First of all: a citizen in line costs no CSRF check, rate limit or session lookup.
+    app.before_request_funcs.setdefault(None, []).insert(0, _before)
+    app.teardown_request(_after)
