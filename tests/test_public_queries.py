@@ -16,12 +16,13 @@ TIMES_PAGE = 6  # location+service+association, questions, answers, organization
 #                 answers, slots
 DETAILS_PAGE = 2  # the hold with its slot, service and location; organization
 # slot; location+service+association; questions; answers; organization; the one rule
-# query; the answers the team serves; the write: BEGIN, take the seat, patient,
-# appointment (nothing read back; was 13)
-HOLD_POST = 11
+# query; the answers the team serves; the address's bookings today (cap); the write:
+# BEGIN, the address's holds (cap), take the seat, patient, appointment (nothing read back)
+HOLD_POST = 13
 # the hold with its place; questions, answers; previous dose; organization; the answers
-# the team serves; the write: BEGIN, duplicate check, appointment, patient, audit, message
-DETAILS_POST = 12  # (was 13: the booked appointment was read back for its token)
+# the team serves; the person's bookings today (cap); the write: BEGIN, duplicate check,
+# appointment, patient, audit, message
+DETAILS_POST = 13
 CONFIRMATION_PAGE = 3  # the appointment with place and patient; recipients; organization
 #                        (was 4)
 
