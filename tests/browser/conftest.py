@@ -27,7 +27,12 @@ def planner_app(folder: Path, demo: bool = True) -> Flask:
     app = create_app({"SECRET_KEY": "browser-tests", "SCHEDULER_ENABLED": False,
                       "PUBLIC_URL": "http://127.0.0.1",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'planner.sqlite3'}",
-                      "UPLOAD_FOLDER": str(folder / "uploads"), "RATELIMIT_ENABLED": False})
+                      "UPLOAD_FOLDER": str(folder / "uploads"), "RATELIMIT_ENABLED": False,
+                      # Every test phone shares 127.0.0.1: the per-address caps would add up
+                      # across tests (tests/test_public_limits.py tests them).
+                      "PUBLIC_HOLDS_PER_ADDRESS": 1000,
+                      "PUBLIC_BOOKINGS_PER_ADDRESS_PER_DAY": 1000,
+                      "PUBLIC_BOOKINGS_ALERT_PER_ADDRESS": 1000})
     with app.app_context():
         db.create_all()
         if demo:
