@@ -15,6 +15,7 @@ from webapp.models import (
     EligibilityAnswer,
     EligibilityQuestion,
     Organization,
+    Patient,
     Service,
     Team,
     User,
@@ -40,11 +41,13 @@ def ids(app):
     location = make_location("Pharmacie A")
     team = make_team("Équipe A", [location], [service])
     target = make_user(Role.GESTION2, "target@test.example")
+    patient = Patient(first_name="Marie", last_name="Côté", language="fr_CA")
+    db.session.add(patient)
     db.session.commit()
     return {"service_id": service.id, "question_id": question.id,
             "answer_id": question.answers[0].id, "location_id": location.id,
             "team_id": team.id, "user_id": target.id, "role_id": target.roles[0].id,
-            "kind": "reminder_1"}
+            "kind": "reminder_1", "patient_id": patient.id}
 
 
 def test_every_configuration_endpoint_is_known(app, ids):
@@ -72,12 +75,15 @@ def test_other_roles_get_403_on_every_configuration_url(app, client, auth, ids, 
     assert db.session.get(Team, ids["team_id"]).name == "Équipe A"
     assert db.session.get(User, ids["user_id"]).active
     assert db.session.get(EligibilityQuestion, ids["question_id"]) is not None
+    assert db.session.get(Patient, ids["patient_id"]).first_name == "Marie"
 
 
 TAB_OF = {"service": "Services", "question": "Services", "answer": "Services",
           "location": "Lieux", "resource": "Ressources", "team": "Ressources",
           "account": "Ressources", "communication": "Communications",
-          "public": "Page publique", "checklist": "Aide-mémoire", "audit": "Journal d'audit"}
+          "public": "Page publique", "checklist": "Aide-mémoire", "audit": "Journal d'audit",
+          "person": "Données personnelles", "retention": "Données personnelles",
+          "access": "Journal des accès"}
 
 
 def test_every_configuration_page_shows_the_tabs_with_its_own_tab_current(app, client, auth,
@@ -87,7 +93,8 @@ def test_every_configuration_page_shows_the_tabs_with_its_own_tab_current(app, c
     seen = 0
     for rule in config_rules(app):
         if "GET" not in rule.methods or rule.endpoint in {"config.service_attachment",
-                                                         "config.communication_hint"}:
+                                                         "config.communication_hint",
+                                                         "config.person_export"}:
             continue
         with app.test_request_context():
             url = url_for(rule.endpoint, **{k: ids[k] for k in rule.arguments})
