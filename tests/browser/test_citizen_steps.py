@@ -245,3 +245,24 @@ def test_the_header_names_the_other_language_and_fits_a_phone(browser, server):
     french.click()
     expect(page.locator("html")).to_have_attribute("lang", "fr-CA")
     page.context.close()
+
+
+def test_a_wrong_birth_date_on_the_cancel_page_marks_the_fields(browser, server):
+    base, _app, _times = server
+    page = _phone(browser)
+    page.goto(base + "/cancel")
+    page.get_by_role("textbox", name="Numéro de confirmation").fill("ABC479")
+    page.get_by_role("textbox", name="Date de naissance ou courriel").fill("12/05/1948")
+    page.get_by_role("button", name="Trouver mon rendez-vous").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Vérifiez le numéro de confirmation")
+    for name in ("Numéro de confirmation", "Date de naissance ou courriel"):
+        field = page.get_by_role("textbox", name=name)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        assert field.get_attribute("aria-describedby")
+    summary.get_by_role("link", name="Date de naissance ou courriel").click()
+    expect(page.get_by_role("textbox", name="Date de naissance ou courriel")).to_be_focused()
+    check_accessibility(page)
+    narrow(page)
+    page.context.close()
