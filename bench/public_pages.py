@@ -12,7 +12,6 @@ import http.cookiejar
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,8 +43,15 @@ def seed(database: str) -> dict[str, int]:
         service = db.session.scalars(db.select(Service).order_by(Service.position)).first()
         location = db.session.scalars(db.select(Location).order_by(Location.position)).first()
         team = next(t for t in db.session.scalars(db.select(Team)) if location in t.locations)
-        day = date.today() + timedelta(days=1)
-        make_block(location, team, [service], day, "08:00", "20:00", per_slot=4)
+        from webapp.scheduling.blocks import BlockInvalid
+
+        for ahead in range(1, 60):  # the first day the demo left free for this team
+            day = date.today() + timedelta(days=ahead)
+            try:
+                make_block(location, team, [service], day, "08:00", "20:00", per_slot=4)
+                break
+            except BlockInvalid:
+                db.session.rollback()
         return {"service": service.id, "location": location.id,
                 "question": service.questions[0].id if service.questions else 0,
                 "answer": service.questions[0].answers[0].id if service.questions else 0,
@@ -152,7 +158,8 @@ def load(base: str, path: str, seconds: float, clients: int) -> tuple[float, flo
         thread.join()
     latencies.sort()
     rate = len(latencies) / seconds
-    p50 = statistics.median(latencies) * 1000 if latencies else 0.0
+    # (no `statistics` module: bench/statistics.py shadows it when run as a script)
+    p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0.0
     p95 = latencies[int(len(latencies) * 0.95)] * 1000 if latencies else 0.0
     if errors:
         print(f"  ({errors} errors on {path})")
@@ -180,7 +187,8 @@ def main() -> None:
                RATELIMIT_ENABLED="0", INSTANCE_PATH=folder)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(args.workers), "-k", "gthread",
-         "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+         "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--access-logfile", "/dev/null", "wsgi:app"],
         cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:

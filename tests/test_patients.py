@@ -144,3 +144,14 @@ def test_birth_dates_with_accents_abbreviations_and_unambiguous_numbers(typed, d
     from webapp.booking.typed_dates import parse_typed_date
 
     assert parse_typed_date(typed) == day
+
+
+@pytest.mark.parametrize("typed, doubtful", [
+    ("05/12/1948", True), ("12/05/1948", True), ("5.12.1948", True),
+    ("07/07/1977", False), ("31/12/1999", False), ("12/31/1999", False),
+    ("1948-05-12", False), ("12 mai 1948", False), ("19480512", False), ("n'importe", False),
+])
+def test_a_birth_date_that_reads_two_ways_is_known(typed, doubtful):
+    from webapp.booking.typed_dates import ambiguous
+
+    assert ambiguous(typed) is doubtful

@@ -190,3 +190,25 @@ def test_switching_language_keeps_the_typed_details(client, setup):  # noqa: F81
     assert db.session.scalar(select(Appointment).where(Appointment.token == token)
                              ).status == "held"
     assert "Your details" in text(client.get(f"/hold/{token}"))  # the language stays
+
+
+def test_another_time_keeps_the_typed_details_in_hidden_fields(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    back = client.post(f"/hold/{token}/release", data={"first_name": "Gaston",
+                                                       "birth_date": "05/12/1948"})
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and 'name="keep_first_name" value="Gaston"' in html
+    assert db.session.scalar(select(Appointment).where(Appointment.token == token)
+                             ).status != "held"  # the place is given back at once
+    empty = client.post(f"/hold/{_token(_hold(client, setup, attempt='tap-2'))}/release")
+    assert empty.status_code == 302  # nothing typed: the plain times page
+
+
+def test_an_ambiguous_birth_date_is_said_as_read_before_booking(client, setup):  # noqa: F811
+    token = _token(_hold(client, setup))
+    typed = {"first_name": "Gaston", "last_name": "Roy", "birth_date": "05/12/1948",
+             "consent": "1"}
+    first = client.post(f"/hold/{token}", data=typed)
+    assert first.status_code == 422 and "Lu comme le 5 décembre 1948" in text(first)
+    again = client.post(f"/hold/{token}", data={**typed, "birth_date_read": "05/12/1948"})
+    assert again.status_code == 302

@@ -36,6 +36,7 @@ DATE_FORMS = {
     "short_year": "yMMMEd",    # lun. 15 févr. 2021 / Mon, Feb 15, 2021
     "day_month": "MMMd",       # 15 févr. / Feb 15
     "day_month_year": "yMMMd",  # 15 févr. 2021 / Feb 15, 2021
+    "day_month_name_year": "yMMMMd",  # 15 février 2021 / February 15, 2021
     "month": "yMMMM",          # février 2021 / February 2021
     "month_short": "yMMM",     # févr. 2021 / Feb 2021
 }

@@ -249,7 +249,7 @@ def test_the_language_switch_keeps_what_was_typed(browser, server):
     page.get_by_role("button", name="10 h 45", exact=True).click()
     page.get_by_role("textbox", name="Prénom", exact=True).fill("Rosalie")
     page.get_by_role("textbox", name="Date de naissance", exact=True).fill("12 mai 1948")
-    page.get_by_role("button", name="EN", exact=True).click()
+    page.get_by_role("button", name="English", exact=True).click()
     expect(page.get_by_role("heading", name="Your details")).to_be_visible()
     expect(page.get_by_role("textbox", name="First name", exact=True)).to_have_value("Rosalie")
     expect(page.get_by_role("textbox", name="Birth date", exact=True)).to_have_value(

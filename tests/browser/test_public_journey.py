@@ -103,7 +103,7 @@ def test_not_eligible_answer_stops(citizen, public_server):
     base, _app = public_server
     find_and_answer(citizen, base, FR, "Non")
     expect(citizen.get_by_text("pas admissible")).to_be_visible()
-    expect(citizen.get_by_role("button", name=re.compile("h"))).to_have_count(0)
+    expect(citizen.get_by_role("button", name=re.compile(r"\d h \d"))).to_have_count(0)
     check_accessibility(citizen)
 
 

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from ..formatting import phone
 from ..geo import normalize_postal_code
 from ..models import PATIENT_FIELDS
-from .typed_dates import parse_typed_date
+from .typed_dates import ambiguous, parse_typed_date
 
 SEXES = {"F": _l("Female"), "M": _l("Male"), "X": _l("Other")}
 LANGUAGES = {"fr_CA": "Français", "en": "English"}
@@ -106,6 +106,17 @@ def clean_birth_date(value: Any, today: Optional[date] = None) -> date:
     if day.year < OLDEST_BIRTH_YEAR:
         raise FieldError(_l("Check the year of birth."))
     return day
+
+
+def ambiguous_birth_date(value: str) -> Optional[date]:
+    """The day read from a birth date typed as two numbers that could be day or month
+    (05/12/1948 is 5 December, day first); None when the typing leaves no doubt."""
+    if not ambiguous(str(value)):
+        return None
+    try:
+        return clean_birth_date(value)
+    except FieldError:
+        return None
 
 
 def clean_health_insurance_number(value: str) -> str:

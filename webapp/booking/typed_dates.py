@@ -50,3 +50,13 @@ def parse_typed_date(raw: str) -> date:
     if found is None:
         raise ValueError(raw)
     return date(*found)
+
+
+def ambiguous(raw: str) -> bool:
+    """True when `raw` gives day and month as two numbers that could be read either way
+    (05/12/1948): the page then says how it was read, for a citizen who meant month first."""
+    match = DAY_FIRST.match(_plain(raw))
+    if match is None:
+        return False
+    day, month = int(match[1]), int(match[2])
+    return day <= 12 and month <= 12 and day != month

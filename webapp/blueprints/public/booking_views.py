@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -26,6 +27,7 @@ from .details import (
     KEPT_PREFIX,
     details_context,
     form_values,
+    in_language,
     kept_fields,
     submit_details,
     switch_language,
@@ -68,9 +70,11 @@ def dates(location_id: int, service_id: int) -> str | Response | tuple[str, int]
                            answers=answers_query(answers))
 
 
-@bp.get("/book/<int:location_id>/<int:service_id>/<day>")
+@bp.route("/book/<int:location_id>/<int:service_id>/<day>", methods=["GET", "POST"])
+@limiter.limit(PUBLIC_POST_LIMIT, methods=["POST"])
 def times(location_id: int, service_id: int, day: str) -> str | Response | tuple[str, int]:
-    """The day's times with places left."""
+    """The day's times with places left. A POST carries details typed for another time
+    (hidden fields) through a language switch: the page again in the other language."""
     place, service = _place(location_id, service_id)
     answers = _answers_or_page(place, service)
     if not isinstance(answers, dict):
@@ -78,11 +82,19 @@ def times(location_id: int, service_id: int, day: str) -> str | Response | tuple
     chosen = day_from(day)
     if chosen is None:
         abort(404)
-    slots = one_per_time(booking.find_availability(service, place, chosen, online=True,
-                                           answers=answers))
-    return render_template("public/times.html", location=place, service=service, day=chosen,
-                           slots=slots, answers=answers_query(answers), attempt=new_attempt())
+    context = _times_context(place, service, chosen, answers,
+                             _kept() if request.method == "POST" else {})
+    if request.method == "POST":
+        return in_language(request.form.get("switch_lang", ""), "public/times.html", **context)
+    return render_template("public/times.html", **context)
 
+
+def _times_context(place: Location, service: Service, day: date, answers: dict[str, int],
+                   kept: dict[str, str]) -> dict[str, Any]:
+    slots = one_per_time(booking.find_availability(service, place, day, online=True,
+                                                   answers=answers))
+    return {"location": place, "service": service, "day": day, "slots": slots,
+            "answers": answers_query(answers), "attempt": new_attempt(), "kept": kept}
 
 
 @bp.post("/book/hold")
@@ -173,13 +185,19 @@ def details(token: str) -> Response | str | tuple[str, int]:
 
 
 @bp.post("/hold/<token>/release")
-def release(token: str) -> Response:
+def release(token: str) -> Response | str:
     """Back to the times: the held place is given back at once."""
     appointment = _held(token)
     booking.release_hold(appointment)
     session.pop("hold", None)
     slot = db.session.get(Slot, appointment.slot_id)
     day = slot.day if slot else date.today()
+    kept = kept_fields(form_values())  # the details form sent along: its typed details
+    if kept:  # stay in the next form (a POST page, so they never sit in a URL)
+        place, service = _place(appointment.location_id, appointment.service_id)
+        return render_template("public/times.html", **_times_context(  # type: ignore
+            place, service, day, {k: int(v) for k, v in (appointment.eligibility or {}).items()},
+            kept))
     return redirect(url_for("public.times", location_id=appointment.location_id,
                             service_id=appointment.service_id, day=day.isoformat(),
                             **{f"q{k}": v for k, v in (appointment.eligibility or {}).items()}))
