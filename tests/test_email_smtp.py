@@ -88,6 +88,15 @@ def test_confirmation_is_text_html_sheet_and_calendar(app, smtp_server):
     assert db.session.scalar(select(Message.status)) == "sent"
 
 
+def test_reply_to_is_the_locations_email_when_it_has_one(app, smtp_server):
+    appointment = book_with_sheet(app)
+    appointment.location.email = "alma@pharmacie.example"
+    db.session.commit()
+    dispatch_due()
+    mail = message_from_bytes(smtp_server.received[0][1], policy=policy.default)
+    assert mail["Reply-To"] == "alma@pharmacie.example"
+
+
 def test_english_patient_gets_english_email(app, smtp_server):
     book_with_sheet(app, language="en")
     dispatch_due()

@@ -1,6 +1,6 @@
 """Email as patients receive it (COM-1): text and HTML alternatives, the service's
-information sheet, an .ics for a confirmation or a move, Reply-To the planner; sent over SMTP
-with STARTTLS or implicit TLS.
+information sheet, an .ics for a confirmation or a move, Reply-To the appointment's location
+(or the planner); sent over SMTP with STARTTLS or implicit TLS.
 
 The text part is the message exactly as recorded (what staff read on the Messages screen);
 the HTML part says the same thing, with its links made clickable.
@@ -41,6 +41,13 @@ def html_paragraphs(text: str) -> list[list[list[tuple[str, Optional[str]]]]]:
     return paragraphs
 
 
+def reply_address(appointment: Optional[Appointment], org: Optional[Organization]) -> str:
+    """Where a patient's answer goes: the appointment's location, else the organization."""
+    if appointment is not None and appointment.location.email:
+        return appointment.location.email
+    return org.email if org is not None and org.email else ""
+
+
 def build(message: Message) -> EmailMessage:
     """The MIME message for one outbox row."""
     config = current_app.config
@@ -56,8 +63,9 @@ def build(message: Message) -> EmailMessage:
     # The same for every attempt: a receiving system can tell a repeat after a crash.
     domain = sender.rpartition("@")[2].strip("> ") or "localhost"
     mail["Message-ID"] = f"<{idempotency_key(message)}@{domain}>"
-    if org is not None and org.email:
-        mail["Reply-To"] = org.email
+    reply_to = reply_address(appointment, org)
+    if reply_to:
+        mail["Reply-To"] = reply_to
     mail.set_content(message.body)
     html = current_app.jinja_env.get_template("email/message.html").render(
         lang="fr-CA" if language == "fr_CA" else "en", subject=message.subject,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .accounts import RoleAssignment, StaffSession, User
 from .audit import AuditLog
 from .booking import ACTIVE_STATUSES, UPCOMING_STATUSES, Appointment, Attendance, Patient, Status
-from .messaging import Message
+from .messaging import Message, SmsOptOut
 from .organization import (
     FIELD_RULES,
     PATIENT_FIELDS,
@@ -26,7 +26,7 @@ from .types import UTCDateTime, utcnow
 __all__ = [
     "ACTIVE_STATUSES", "UPCOMING_STATUSES",
     "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
-    "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization",
+    "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization", "SmsOptOut",
     "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "Slot", "StaffSession",
     "Status", "Team", "UTCDateTime", "User", "block_service", "team_answer", "team_location",
     "team_service", "user_team", "utcnow",

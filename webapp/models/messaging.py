@@ -42,3 +42,14 @@ class Message(db.Model):  # type: ignore[name-defined]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SmsOptOut(db.Model):  # type: ignore[name-defined]
+    """A cell number whose owner asked for no more SMS (replied STOP): the provider told us.
+    Keyed by the number in E.164 (+14185550100), so every way of typing it matches."""
+
+    __tablename__ = "sms_opt_out"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
