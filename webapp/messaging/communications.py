@@ -17,12 +17,11 @@ from typing import Any, Optional
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..booking.confirmations import Draft, message_context, render_text
+from ..dbtx import insert_or_skip
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -100,10 +99,7 @@ def _insert_once(rows: list[dict[str, Any]]) -> int:
     """Insert messages, skipping any whose key another process queued first."""
     if not rows:
         return 0
-    # ON CONFLICT DO NOTHING: the two databases we support spell it the same way.
-    dialect_insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql"
-                      else sqlite_insert)
-    statement = dialect_insert(Message.__table__).on_conflict_do_nothing()
+    statement = insert_or_skip(Message.__table__)
     return sum(db.session.execute(statement, row).rowcount  # type: ignore[attr-defined]
                for row in rows)
 

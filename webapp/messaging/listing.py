@@ -18,11 +18,17 @@ from .. import audit
 from ..extensions import db
 from ..models import Appointment, Message, User, utcnow
 from ..timeutil import planner_zone
+from .optout import OPTED_OUT
 from .timing import LABELS
 
 STATUS_LABELS = {"pending": _l("waiting to be sent"), "sending": _l("being sent"),
                  "sent": _l("sent"), "failed": _l("failed"), "cancelled": _l("cancelled"),
-                 "dropped": _l("dropped (too late)")}
+                 "dropped": _l("not sent")}
+# Why a message was not sent, in words (`outbox` records these reasons in English); a
+# provider's own answer is shown as it came.
+REASONS = {OPTED_OUT: _l("The patient opted out of SMS (replied STOP)."),
+           "would arrive after the appointment": _l("It would arrive after the appointment."),
+           "appointment cancelled or moved": _l("The appointment was cancelled or moved.")}
 KIND_LABELS = {"confirmation": _l("Confirmation"), **LABELS, "moved": _l("New time"),
                "cancelled_by_staff": _l("Cancelled by the clinic")}
 CHANNEL_LABELS = {"email": _l("Email"), "sms": _l("SMS")}
@@ -117,6 +123,16 @@ def get_visible(message_id: int, location_id: Optional[int],
     """The message if it is about an appointment this role may see."""
     return db.session.scalar(_scoped(select(Message), location_id, team_ids)
                              .where(Message.id == message_id))
+
+
+def reason_text(error: Optional[str]) -> str:
+    """Why a message was not sent or not yet, in the reader's language when we know it."""
+    if not error:
+        return ""
+    for known, words in REASONS.items():
+        if error.startswith(known):
+            return str(words)
+    return error
 
 
 def send_again(message: Message, by_user: Optional[User]) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Appointment, Message, utcnow
+from . import optout
 from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence
 
 MAX_ATTEMPTS = 5
@@ -31,6 +32,10 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 
 class PermanentFailure(Exception):
     """The provider refused the message for good (bad address, opted out): not retried."""
+
+
+class Dropped(PermanentFailure):
+    """Not to be sent at all, nor again by staff (the recipient opted out)."""
 
 
 class RetryLater(Exception):
@@ -116,8 +121,14 @@ def send(message: Message, now: Optional[datetime] = None) -> bool:
         db.session.commit()
         return False
     try:
+        if message.channel == "sms" and optout.is_opted_out(message.recipient):
+            raise Dropped(optout.OPTED_OUT)
         backend = backend_for(message.channel)
         backend.deliver(message)
+    except Dropped as dropped:
+        message.status, message.last_error = "dropped", str(dropped)[:500]
+        db.session.commit()
+        return False
     except PermanentFailure as refused:
         _failed(message, str(refused), final=True, now=now)
         return False

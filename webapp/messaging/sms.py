@@ -14,12 +14,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import phonenumbers
 from flask import current_app
 
 from ..models import Message
+from . import optout
 from .gsm import Length, length, to_gsm7
-from .outbox import SMS_BACKENDS, PermanentFailure, RetryLater
+from .outbox import SMS_BACKENDS, Dropped, PermanentFailure, RetryLater
 
 # Twilio error codes: the recipient replied STOP; the number cannot receive SMS.
 OPTED_OUT = 21610
@@ -28,13 +28,10 @@ PERMANENT_CODES = frozenset({21211, 21612, 21614, 21408, 21606, OPTED_OUT})
 
 def e164(number: str) -> str:
     """418 555-0100 -> +14185550100 (North American numbers by default)."""
-    try:
-        parsed = phonenumbers.parse(number, "CA")
-    except phonenumbers.NumberParseException:
-        raise PermanentFailure(f"not a phone number: {number}") from None
-    if not phonenumbers.is_valid_number(parsed):
+    phone = optout.normalised(number)
+    if phone is None:
         raise PermanentFailure(f"not a valid phone number: {number}")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return phone
 
 
 class TwilioBackend:
@@ -58,7 +55,12 @@ class TwilioBackend:
             with urllib.request.urlopen(request, timeout=float(config.get("SMS_TIMEOUT", 20))):
                 return
         except urllib.error.HTTPError as error:
-            raise _refusal(error) from None
+            refusal = _refusal(error)
+            if isinstance(refusal, Dropped):
+                # The owner replied STOP: no later SMS is tried (outbox.send drops them).
+                optout.remember(message.recipient, str(refusal))
+            raise refusal from None
+
 
 def _refusal(error: urllib.error.HTTPError) -> Exception:
     try:
@@ -71,7 +73,7 @@ def _refusal(error: urllib.error.HTTPError) -> Exception:
         retry = error.headers.get("Retry-After", "60")
         return RetryLater(reason, float(retry) if retry.isdigit() else 60)
     if code == OPTED_OUT:
-        return PermanentFailure(f"opted out (STOP): {reason}")
+        return Dropped(f"{optout.OPTED_OUT} (STOP): {reason}")
     if code in PERMANENT_CODES or error.code in (400, 404):
         return PermanentFailure(reason)
     return RuntimeError(reason)  # 401 (bad credentials), 5xx...: retried, shown to staff
