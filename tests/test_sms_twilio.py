@@ -186,3 +186,35 @@ def test_french_sms_is_written_in_the_sms_alphabet():
     text = to_gsm7("Fête – « Ça » à l’école, 9 h 30")
     assert text == "Fete - \" Ça \" à l'école, 9 h 30"
     assert length(text).gsm7
+
+
+def signed_post(client, fields: dict[str, str], token: str = TOKEN):
+    from webapp.messaging.sms import signature
+
+    url = "https://rdv.example.org/sms/incoming"
+    return client.post("/sms/incoming", data=fields,
+                       headers={"X-Twilio-Signature": signature(url, fields, token)})
+
+
+def test_a_stop_reply_posted_by_twilio_stops_sms_and_start_restarts_them(app, twilio, client):
+    app.config["PUBLIC_URL"] = "https://rdv.example.org"
+    reply = {"From": "+14185550100", "To": "+14185550000", "Body": "Stop ", "MessageSid": "SM1"}
+    response = signed_post(client, reply)
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    assert db.session.get(SmsOptOut, "+14185550100") is not None
+    message = sms("418 555-0100")
+    assert dispatch_due() == 0 and message.status == "dropped"
+    assert signed_post(client, {**reply, "Body": "START"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(SmsOptOut, "+14185550100") is None
+    sms("418 555-0100")
+    assert dispatch_due() == 1
+
+
+def test_an_unsigned_or_forged_stop_changes_nothing(app, twilio, client):
+    app.config["PUBLIC_URL"] = "https://rdv.example.org"
+    reply = {"From": "+14185550100", "Body": "STOP"}
+    assert client.post("/sms/incoming", data=reply).status_code == 403
+    assert signed_post(client, reply, token="guessed").status_code == 403
+    assert signed_post(client, {"From": "+14185550100", "Body": "Merci!"}).status_code == 200
+    assert db.session.query(SmsOptOut).count() == 0

@@ -1,6 +1,7 @@
 """SMS opt-outs (COM-5): a number whose owner replied STOP gets no more SMS from us.
 
-The provider tells us (Twilio answers error 21610 "unsubscribed recipient" to a send); the
+The provider tells us: Twilio answers error 21610 "unsubscribed recipient" to a send, and
+posts the patient's STOP reply to our incoming-SMS address (`public.sms_incoming`). The
 number is remembered in E.164, and a later SMS to it, however the number was typed, is
 "dropped" with the reason OPTED_OUT instead of being tried again. Emails still go.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..dbtx import insert_or_skip
 from ..extensions import db
@@ -45,3 +46,10 @@ def remember(number: str, reason: str) -> None:
         return
     db.session.execute(insert_or_skip(SmsOptOut.__table__),
                        {"phone": phone, "reason": reason[:300], "created_at": utcnow()})
+
+
+def forget(number: str) -> None:
+    """The owner replied START: SMS may go to this number again; the caller commits."""
+    phone = normalised(number)
+    if phone is not None:
+        db.session.execute(delete(SmsOptOut).where(SmsOptOut.phone == phone))

@@ -9,10 +9,14 @@ docs/ARCHITECTURE.md "Messages").
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
+from typing import Optional
 
 from flask import current_app
 
@@ -24,6 +28,10 @@ from .outbox import SMS_BACKENDS, Dropped, PermanentFailure, RetryLater
 # Twilio error codes: the recipient replied STOP; the number cannot receive SMS.
 OPTED_OUT = 21610
 PERMANENT_CODES = frozenset({21211, 21612, 21614, 21408, 21606, OPTED_OUT})
+# Replies by which a patient stops or restarts SMS (Twilio's default keywords, and French).
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
+                        "REVOKE", "ARRET", "ARRÊT"})
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
 
 
 def e164(number: str) -> str:
@@ -60,6 +68,32 @@ class TwilioBackend:
                 # The owner replied STOP: no later SMS is tried (outbox.send drops them).
                 optout.remember(message.recipient, str(refusal))
             raise refusal from None
+
+
+def signature(url: str, fields: Mapping[str, str], token: str) -> str:
+    """Twilio's X-Twilio-Signature: HMAC-SHA1 of the URL followed by every field (sorted by
+    name, name then value), keyed with the auth token, in base64."""
+    signed = url + "".join(name + fields[name] for name in sorted(fields))
+    digest = hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def incoming(url: str, fields: Mapping[str, str], given: str) -> Optional[bool]:
+    """Handle an SMS a patient sent us (Twilio's incoming-message webhook): True if it
+    stopped SMS to its number, False if it restarted them, None if it said neither. Raises
+    PermissionError when the signature is not Twilio's. The caller commits."""
+    token = str(current_app.config.get("TWILIO_AUTH_TOKEN") or "")
+    if not token or not hmac.compare_digest(signature(url, fields, token), given or ""):
+        raise PermissionError("not signed by the provider")
+    word = (fields.get("OptOutType") or fields.get("Body") or "").strip().upper()
+    sender = fields.get("From", "")
+    if word in STOP_WORDS:
+        optout.remember(sender, f"{optout.OPTED_OUT} (STOP): replied {word}")
+        return True
+    if word in START_WORDS:
+        optout.forget(sender)
+        return False
+    return None
 
 
 def _refusal(error: urllib.error.HTTPError) -> Exception:
