@@ -216,3 +216,82 @@ def test_communications_tab_counts_the_sms_characters(world, client, auth):
     assert "SMS as sent" in text
     assert "Confirm or cancel: https://rdv.example.org/" in text
     assert "characters" in text
+
+
+def local(day_offset: int, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in the planner's zone, `day_offset` days from today, as UTC."""
+    from datetime import time
+
+    from webapp.timeutil import planner_zone
+
+    return datetime.combine(local_today() + timedelta(days=day_offset), time(hour, minute),
+                            tzinfo=planner_zone()).astimezone(UTC)
+
+
+def test_a_move_by_staff_at_night_is_told_when_the_window_opens(world):
+    appointment = book(world)
+    dispatch_due()  # the confirmations, asked for just now: sent whatever the hour
+    night = local(1, 3)
+    booking.move(appointment, BookingRequest(world.slots[2], world.service, {}), now=night)
+    assert communications.plan(now=night) == 2
+    opens = local(1, 8)
+    assert {m.due_at for m in messages("moved")} == {opens}
+    assert dispatch_due(now=night) == 0
+    assert dispatch_due(now=opens - timedelta(minutes=1)) == 0
+    assert dispatch_due(now=opens) == 2
+    assert {m.status for m in messages("moved")} == {"sent"}
+
+
+def test_a_cancellation_by_staff_at_night_waits_for_the_window(world):
+    from webapp.scheduling.notices import notify_cancelled
+
+    appointment = book(world)
+    dispatch_due()
+    night = local(1, 2)  # queued now, tried at 02:00 tomorrow
+    booking.cancel(appointment)
+    assert notify_cancelled(appointment) == 2
+    db.session.commit()
+    assert dispatch_due(now=night) == 0  # claimed, then put back until the window opens
+    notices = messages("cancelled_by_staff")
+    assert {(m.status, m.attempts) for m in notices} == {("pending", 0)}
+    opens = local(1, 8)
+    assert {m.due_at for m in notices} == {opens}
+    assert dispatch_due(now=opens) == 2
+
+
+def test_a_reminder_late_in_the_queue_is_dropped_when_it_would_arrive_too_late(app):
+    world = make_world()
+    block = world.add_block(local_today() + timedelta(days=3), "07:00", "08:00")
+    switch_on("reminder_2", 10)  # 07:00 appointment: due 21:00 the evening before, in window
+    appointment = book(world, slot=slots_of(block)[0])
+    due = appointment.starts_at - timedelta(hours=10)
+    assert communications.plan(now=due) == 2
+    assert {m.status for m in messages("reminder_2")} == {"pending"}
+    # The sender was down until 22:30: the window is closed, and at 08:00 it would be late.
+    dispatch_due(now=due + timedelta(hours=1, minutes=30))
+    assert {(m.status, m.last_error) for m in messages("reminder_2")} == {
+        ("dropped", "would arrive after the appointment")}
+
+
+@pytest.mark.parametrize(("day", "hours", "planned_at", "opens"), [
+    # 2027-03-14, clocks go from 2:00 to 3:00: 30 h before 09:00 EDT on the 15th is 03:00 EDT;
+    # planned at 03:30 EDT (07:30 UTC), sent at 08:00 EDT (12:00 UTC).
+    (datetime(2027, 3, 15).date(), 30, datetime(2027, 3, 14, 7, 30, tzinfo=UTC),
+     datetime(2027, 3, 14, 12, 0, tzinfo=UTC)),
+    # 2027-11-07, clocks go from 2:00 back to 1:00: 32 h before 09:00 EST on the 8th is the
+    # second 01:00 (EST); planned at 01:30 EST (06:30 UTC), sent at 08:00 EST (13:00 UTC).
+    (datetime(2027, 11, 8).date(), 32, datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
+     datetime(2027, 11, 7, 13, 0, tzinfo=UTC)),
+])
+def test_a_reminder_due_on_a_daylight_saving_night_goes_at_eight(app, day, hours, planned_at,
+                                                                  opens):
+    world = make_world()
+    block = world.add_block(day, "09:00", "10:00")
+    switch_on("reminder_1", hours)
+    appointment = book(world, slot=slots_of(block)[0])
+    dispatch_due()  # the confirmations
+    assert communications.plan(now=planned_at) == 2
+    assert {m.due_at for m in messages("reminder_1")} == {opens}
+    assert dispatch_due(now=opens - timedelta(minutes=1)) == 0
+    assert dispatch_due(now=opens) == 2
+    assert appointment.starts_at - opens > timedelta(hours=20)

@@ -137,6 +137,20 @@ def test_server_down_is_retried_later(app):
     assert "refused" in message.last_error.lower()
 
 
+def test_server_that_never_answers_is_retried_later(app):
+    with socket.socket() as silent:  # accepts the connection, never says hello
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
+                          MAIL_PORT=silent.getsockname()[1], MAIL_TIMEOUT=0.5)
+        message = queue("confirmation", "email", "a@example.org", "Hi", subject="S")
+        db.session.commit()
+        assert dispatch_due() == 0
+    db.session.refresh(message)
+    assert message.status == "pending" and message.attempts == 1
+    assert "timed out" in message.last_error.lower()
+
+
 @pytest.fixture
 def tls_server(app, tmp_path):
     import shutil

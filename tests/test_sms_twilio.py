@@ -171,6 +171,21 @@ def test_provider_down_is_retried(app):
     assert message.status == "pending" and "refused" in message.last_error.lower()
 
 
+def test_provider_that_never_answers_is_retried(app):
+    import socket
+
+    with socket.socket() as silent:  # accepts the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.config.update(SMS_BACKEND="twilio", TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=TOKEN,
+                          TWILIO_FROM="+14185550000", SMS_TIMEOUT=0.5,
+                          TWILIO_API_URL=f"http://127.0.0.1:{silent.getsockname()[1]}")
+        message = sms("418 555-0100")
+        assert dispatch_due() == 0
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "timed out" in message.last_error.lower()
+
+
 def test_gsm7_length():
     assert length("a" * 160) == length("a" * 160) and length("a" * 160).parts == 1
     assert length("a" * 161).parts == 2
