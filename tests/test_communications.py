@@ -295,3 +295,32 @@ def test_a_reminder_due_on_a_daylight_saving_night_goes_at_eight(app, day, hours
     assert dispatch_due(now=opens - timedelta(minutes=1)) == 0
     assert dispatch_due(now=opens) == 2
     assert appointment.starts_at - opens > timedelta(hours=20)
+
+
+def test_a_reminder_sent_by_hand_is_not_taken_for_a_move(world):
+    switch_on("reminder_1", 48)
+    appointment = book(world)
+    now = appointment.starts_at - timedelta(hours=24)
+    assert communications.send_now(appointment, "reminder_1", None, now=now) == 2
+    communications.plan(now=now)
+    assert messages("moved") == []  # the "@<minute>" occurrence is not an earlier time
+
+
+def test_planning_finds_what_is_due_in_sql_on_both_databases(any_db_app):
+    world = make_world(days_ahead=3, start="09:00", end="10:00")
+    switch_on("reminder_1", 48)
+    switch_on("followup_cancelled", 1)
+    kept, moved = book(world, 0), book(world, 1)
+    cancelled = book(world, 2, slot=world.slots[1])
+    quiet = booking.book(BookingRequest(world.slots[1], world.service, patient_data(3)))
+    at = kept.starts_at - timedelta(hours=47)
+    assert communications.plan(now=at) == 6  # three reminders, by email and SMS
+    booking.move(moved, BookingRequest(world.slots[2], world.service, {}))
+    booking.cancel(cancelled)
+    later = datetime.now(UTC) + timedelta(hours=1, minutes=1)
+    # The move: two notices and two new reminders; the cancellation: two follow-ups.
+    assert communications.plan(now=max(later, at)) == 6
+    assert communications.plan(now=max(later, at) + timedelta(minutes=1)) == 0
+    assert {m.appointment_id for m in messages("moved")} == {moved.id}
+    assert {m.appointment_id for m in messages("followup_cancelled")} == {cancelled.id}
+    assert quiet.id not in {m.appointment_id for m in messages()}
