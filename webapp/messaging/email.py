@@ -111,11 +111,16 @@ def _refusal(code: int, text: Any) -> Exception:
 
 
 class SmtpBackend:
+    """One connection for a batch of messages (`outbox` calls `close` after the batch); a
+    connection the server closed in between is opened again once."""
+
     name = "smtp"
 
-    def deliver(self, message: Message) -> None:
+    def __init__(self) -> None:
+        self._smtp: Optional[smtplib.SMTP] = None
+
+    def _open(self) -> smtplib.SMTP:
         config = current_app.config
-        mail = build(message)
         host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
         timeout = float(config.get("MAIL_TIMEOUT", 20))
         smtp: smtplib.SMTP
@@ -123,18 +128,48 @@ class SmtpBackend:
             smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context())
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
-        with smtp:
+        try:
             if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
                 smtp.starttls(context=_tls_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except Exception:
+            smtp.close()
+            raise
+        return smtp
+
+    def deliver(self, message: Message) -> None:
+        mail = build(message)
+        reused = self._smtp is not None
+        try:
             try:
-                smtp.send_message(mail)
-            except smtplib.SMTPRecipientsRefused as refused:
-                code, text = next(iter(refused.recipients.values()))
-                raise _refusal(code, text) from None
-            except smtplib.SMTPResponseException as error:
-                raise _refusal(error.smtp_code, error.smtp_error) from None
+                self._send(mail)
+            except smtplib.SMTPServerDisconnected:
+                self.close()
+                if not reused:
+                    raise
+                self._send(mail)  # the server closed an idle connection: once more
+        except smtplib.SMTPRecipientsRefused as refused:
+            code, text = next(iter(refused.recipients.values()))
+            raise _refusal(code, text) from None
+        except smtplib.SMTPResponseException as error:
+            raise _refusal(error.smtp_code, error.smtp_error) from None
+        except Exception:
+            self.close()  # timed out, reset...: start afresh with the next message
+            raise
+
+    def _send(self, mail: EmailMessage) -> None:
+        if self._smtp is None:
+            self._smtp = self._open()
+        self._smtp.send_message(mail)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
 
 
 EMAIL_BACKENDS["smtp"] = SmtpBackend
