@@ -18,6 +18,8 @@ class Message(db.Model):  # type: ignore[name-defined]
         UniqueConstraint("appointment_id", "kind", "occurrence", "channel",
                          name="uq_message_once"),
         Index("ix_message_due", "status", "due_at"),
+        # The Messages screen lists and counts a day's messages, whatever their status.
+        Index("ix_message_due_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
