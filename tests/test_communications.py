@@ -324,3 +324,26 @@ def test_planning_finds_what_is_due_in_sql_on_both_databases(any_db_app):
     assert {m.appointment_id for m in messages("moved")} == {moved.id}
     assert {m.appointment_id for m in messages("followup_cancelled")} == {cancelled.id}
     assert quiet.id not in {m.appointment_id for m in messages()}
+
+
+def test_a_reminder_of_a_batch_is_not_sent_once_its_appointment_is_cancelled(world, monkeypatch):
+    """The batch is loaded at once; the appointment's state is read again before each one."""
+    from webapp.messaging import outbox
+
+    switch_on("reminder_1", 48, by_sms=False)
+    first, second = book(world, 0), book(world, 1)
+    at = first.starts_at - timedelta(hours=47)
+    dispatch_due()  # the confirmations
+    communications.plan(now=at)
+    deliver = outbox.OutboxBackend.deliver
+
+    def cancel_the_second(self, message):
+        deliver(self, message)
+        if message.appointment_id == first.id:
+            db.session.execute(Appointment.__table__.update()
+                               .where(Appointment.id == second.id).values(status="cancelled"))
+
+    monkeypatch.setattr(outbox.OutboxBackend, "deliver", cancel_the_second)
+    assert dispatch_due(now=at) == 1
+    statuses = {m.appointment_id: m.status for m in messages("reminder_1")}
+    assert statuses == {first.id: "sent", second.id: "cancelled"}

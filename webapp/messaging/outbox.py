@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..extensions import db
 from ..models import Appointment, Message, Organization, utcnow
 from . import optout
-from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence
+from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence_of
 
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -214,9 +214,13 @@ def _held_back(message: Message, now: datetime) -> bool:
     (pending again), or is about an appointment cancelled, moved or past (not sent)."""
     opens = next_open(now) if in_window(message.kind) else now
     if message.appointment_id is not None and message.kind in ABOUT_UPCOMING:
-        appointment = db.session.get(Appointment, message.appointment_id)
+        # Read now, not from the batch's copy: cancelled or moved a second ago counts.
+        appointment = db.session.execute(
+            select(Appointment.status, Appointment.starts_at)
+            .where(Appointment.id == message.appointment_id)).one_or_none()
         if (appointment is None or appointment.status not in UPCOMING
-                or occurrence(appointment) != message.occurrence.partition("@")[0]):
+                or occurrence_of(appointment.starts_at)
+                != message.occurrence.partition("@")[0]):
             message.status, message.last_error = "cancelled", "appointment cancelled or moved"
             return True
         if opens >= appointment.starts_at:
