@@ -216,3 +216,134 @@ def test_communications_tab_counts_the_sms_characters(world, client, auth):
     assert "SMS as sent" in text
     assert "Confirm or cancel: https://rdv.example.org/" in text
     assert "characters" in text
+
+
+def local(day_offset: int, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in the planner's zone, `day_offset` days from today, as UTC."""
+    from datetime import time
+
+    from webapp.timeutil import planner_zone
+
+    return datetime.combine(local_today() + timedelta(days=day_offset), time(hour, minute),
+                            tzinfo=planner_zone()).astimezone(UTC)
+
+
+def test_a_move_by_staff_at_night_is_told_when_the_window_opens(world):
+    appointment = book(world)
+    dispatch_due()  # the confirmations, asked for just now: sent whatever the hour
+    night = local(1, 3)
+    booking.move(appointment, BookingRequest(world.slots[2], world.service, {}), now=night)
+    assert communications.plan(now=night) == 2
+    opens = local(1, 8)
+    assert {m.due_at for m in messages("moved")} == {opens}
+    assert dispatch_due(now=night) == 0
+    assert dispatch_due(now=opens - timedelta(minutes=1)) == 0
+    assert dispatch_due(now=opens) == 2
+    assert {m.status for m in messages("moved")} == {"sent"}
+
+
+def test_a_cancellation_by_staff_at_night_waits_for_the_window(world):
+    from webapp.scheduling.notices import notify_cancelled
+
+    appointment = book(world)
+    dispatch_due()
+    night = local(1, 2)  # queued now, tried at 02:00 tomorrow
+    booking.cancel(appointment)
+    assert notify_cancelled(appointment) == 2
+    db.session.commit()
+    assert dispatch_due(now=night) == 0  # claimed, then put back until the window opens
+    notices = messages("cancelled_by_staff")
+    assert {(m.status, m.attempts) for m in notices} == {("pending", 0)}
+    opens = local(1, 8)
+    assert {m.due_at for m in notices} == {opens}
+    assert dispatch_due(now=opens) == 2
+
+
+def test_a_reminder_late_in_the_queue_is_dropped_when_it_would_arrive_too_late(app):
+    world = make_world()
+    block = world.add_block(local_today() + timedelta(days=3), "07:00", "08:00")
+    switch_on("reminder_2", 10)  # 07:00 appointment: due 21:00 the evening before, in window
+    appointment = book(world, slot=slots_of(block)[0])
+    due = appointment.starts_at - timedelta(hours=10)
+    assert communications.plan(now=due) == 2
+    assert {m.status for m in messages("reminder_2")} == {"pending"}
+    # The sender was down until 22:30: the window is closed, and at 08:00 it would be late.
+    dispatch_due(now=due + timedelta(hours=1, minutes=30))
+    assert {(m.status, m.last_error) for m in messages("reminder_2")} == {
+        ("dropped", "would arrive after the appointment")}
+
+
+@pytest.mark.parametrize(("day", "hours", "planned_at", "opens"), [
+    # 2027-03-14, clocks go from 2:00 to 3:00: 30 h before 09:00 EDT on the 15th is 03:00 EDT;
+    # planned at 03:30 EDT (07:30 UTC), sent at 08:00 EDT (12:00 UTC).
+    (datetime(2027, 3, 15).date(), 30, datetime(2027, 3, 14, 7, 30, tzinfo=UTC),
+     datetime(2027, 3, 14, 12, 0, tzinfo=UTC)),
+    # 2027-11-07, clocks go from 2:00 back to 1:00: 32 h before 09:00 EST on the 8th is the
+    # second 01:00 (EST); planned at 01:30 EST (06:30 UTC), sent at 08:00 EST (13:00 UTC).
+    (datetime(2027, 11, 8).date(), 32, datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
+     datetime(2027, 11, 7, 13, 0, tzinfo=UTC)),
+])
+def test_a_reminder_due_on_a_daylight_saving_night_goes_at_eight(app, day, hours, planned_at,
+                                                                  opens):
+    world = make_world()
+    block = world.add_block(day, "09:00", "10:00")
+    switch_on("reminder_1", hours)
+    appointment = book(world, slot=slots_of(block)[0])
+    dispatch_due()  # the confirmations
+    assert communications.plan(now=planned_at) == 2
+    assert {m.due_at for m in messages("reminder_1")} == {opens}
+    assert dispatch_due(now=opens - timedelta(minutes=1)) == 0
+    assert dispatch_due(now=opens) == 2
+    assert appointment.starts_at - opens > timedelta(hours=20)
+
+
+def test_a_reminder_sent_by_hand_is_not_taken_for_a_move(world):
+    switch_on("reminder_1", 48)
+    appointment = book(world)
+    now = appointment.starts_at - timedelta(hours=24)
+    assert communications.send_now(appointment, "reminder_1", None, now=now) == 2
+    communications.plan(now=now)
+    assert messages("moved") == []  # the "@<minute>" occurrence is not an earlier time
+
+
+def test_planning_finds_what_is_due_in_sql_on_both_databases(any_db_app):
+    world = make_world(days_ahead=3, start="09:00", end="10:00")
+    switch_on("reminder_1", 48)
+    switch_on("followup_cancelled", 1)
+    kept, moved = book(world, 0), book(world, 1)
+    cancelled = book(world, 2, slot=world.slots[1])
+    quiet = booking.book(BookingRequest(world.slots[1], world.service, patient_data(3)))
+    at = kept.starts_at - timedelta(hours=47)
+    assert communications.plan(now=at) == 6  # three reminders, by email and SMS
+    booking.move(moved, BookingRequest(world.slots[2], world.service, {}))
+    booking.cancel(cancelled)
+    later = datetime.now(UTC) + timedelta(hours=1, minutes=1)
+    # The move: two notices and two new reminders; the cancellation: two follow-ups.
+    assert communications.plan(now=max(later, at)) == 6
+    assert communications.plan(now=max(later, at) + timedelta(minutes=1)) == 0
+    assert {m.appointment_id for m in messages("moved")} == {moved.id}
+    assert {m.appointment_id for m in messages("followup_cancelled")} == {cancelled.id}
+    assert quiet.id not in {m.appointment_id for m in messages()}
+
+
+def test_a_reminder_of_a_batch_is_not_sent_once_its_appointment_is_cancelled(world, monkeypatch):
+    """The batch is loaded at once; the appointment's state is read again before each one."""
+    from webapp.messaging import outbox
+
+    switch_on("reminder_1", 48, by_sms=False)
+    first, second = book(world, 0), book(world, 1)
+    at = first.starts_at - timedelta(hours=47)
+    dispatch_due()  # the confirmations
+    communications.plan(now=at)
+    deliver = outbox.OutboxBackend.deliver
+
+    def cancel_the_second(self, message):
+        deliver(self, message)
+        if message.appointment_id == first.id:
+            db.session.execute(Appointment.__table__.update()
+                               .where(Appointment.id == second.id).values(status="cancelled"))
+
+    monkeypatch.setattr(outbox.OutboxBackend, "deliver", cancel_the_second)
+    assert dispatch_due(now=at) == 1
+    statuses = {m.appointment_id: m.status for m in messages("reminder_1")}
+    assert statuses == {first.id: "sent", second.id: "cancelled"}

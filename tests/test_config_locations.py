@@ -74,6 +74,8 @@ def test_edit_in_place_moves_the_location_with_its_new_postal_code(client, pilot
     ("postal_code", "D8B 1M4", "Entrez un code postal canadien"),  # D is never used
     ("postal_code", "X0X 0X0", "La région X0X de ce code postal est inconnue"),
     ("message_fr", "m" * 4001, "Au plus 4000 caractères"),
+    ("email", "alma@", "Entrez une adresse courriel valide"),
+    ("email", "a" * 250 + "@x.ca", "Au plus 254 caractères"),
 ])
 def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(client, pilot, field, value,
                                                                   message):
@@ -83,6 +85,19 @@ def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(client, pilot,
         text_ = text(response)
         assert message in text_ and "has-error" in text_
     assert count() == 0 and audit_entries("location.created") == []
+
+
+def test_the_locations_email_is_saved_and_shown(client, pilot):
+    client.post("/admin/config/locations/new", data=location_data(email=" alma@example.org "))
+    location = db.session.scalar(select(Location))
+    assert location.email == "alma@example.org"
+    [entry] = audit_entries("location.created")
+    assert entry.details["after"]["email"] == "alma@example.org"
+    page = client.get("/admin/config/locations", headers={"Accept-Language": "en"})
+    assert 'href="mailto:alma@example.org"' in page.get_data(as_text=True)
+    client.post(f"/admin/config/locations/{location.id}/edit", data=location_data(email=""))
+    db.session.expire_all()
+    assert db.session.get(Location, location.id).email == ""
 
 
 def test_a_refused_edit_changes_nothing(client, pilot):

@@ -88,6 +88,15 @@ def test_confirmation_is_text_html_sheet_and_calendar(app, smtp_server):
     assert db.session.scalar(select(Message.status)) == "sent"
 
 
+def test_reply_to_is_the_locations_email_when_it_has_one(app, smtp_server):
+    appointment = book_with_sheet(app)
+    appointment.location.email = "alma@pharmacie.example"
+    db.session.commit()
+    dispatch_due()
+    mail = message_from_bytes(smtp_server.received[0][1], policy=policy.default)
+    assert mail["Reply-To"] == "alma@pharmacie.example"
+
+
 def test_english_patient_gets_english_email(app, smtp_server):
     book_with_sheet(app, language="en")
     dispatch_due()
@@ -126,6 +135,20 @@ def test_server_down_is_retried_later(app):
     db.session.refresh(message)
     assert message.status == "pending" and message.attempts == 1
     assert "refused" in message.last_error.lower()
+
+
+def test_server_that_never_answers_is_retried_later(app):
+    with socket.socket() as silent:  # accepts the connection, never says hello
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
+                          MAIL_PORT=silent.getsockname()[1], MAIL_TIMEOUT=0.5)
+        message = queue("confirmation", "email", "a@example.org", "Hi", subject="S")
+        db.session.commit()
+        assert dispatch_due() == 0
+    db.session.refresh(message)
+    assert message.status == "pending" and message.attempts == 1
+    assert "timed out" in message.last_error.lower()
 
 
 @pytest.fixture

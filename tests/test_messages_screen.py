@@ -122,3 +122,32 @@ def test_counts_per_day(world, client, auth):
     page = client.get("/admin/messages/").get_data(as_text=True)
     assert 'class="table counts"' in page
     assert "<td>1</td>" in page
+
+
+def test_counts_per_day_by_local_day_and_status(world):
+    from datetime import datetime, time
+
+    from webapp.messaging import listing, queue
+    from webapp.timeutil import local_today, planner_zone
+
+    appointment = book(world, 0)
+    today = local_today()
+
+    def at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(today - timedelta(days=days_ago), time(hour, minute),
+                                tzinfo=planner_zone())
+
+    for n, (when, status) in enumerate((
+            (at(0, 0), "sent"), (at(0, 23, 59), "failed"), (at(1, 23, 59), "sent"),
+            (at(6, 0), "dropped"), (at(7, 23, 59), "sent"))):
+        message = queue("reminder_1", "email", "a@example.org", "x", due_at=when,
+                        appointment_id=appointment.id)
+        message.status, message.occurrence = status, str(n)
+    db.session.commit()
+    db.session.execute(Message.__table__.delete().where(Message.kind == "confirmation"))
+    counts = dict(listing.counts_per_day(today, None, None))
+    assert len(counts) == 7 and today - timedelta(days=7) not in counts
+    assert counts[today] == {"sent": 1, "failed": 1}
+    assert counts[today - timedelta(days=1)] == {"sent": 1}
+    assert counts[today - timedelta(days=6)] == {"dropped": 1}
+    assert sum(sum(c.values()) for c in counts.values()) == 4

@@ -11,10 +11,15 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from webapp import booking
+from webapp.booking import BookingRequest
 from webapp.extensions import db
 from webapp.messaging import dispatch_due, queue
 from webapp.messaging.sms import length
-from webapp.models import utcnow
+from webapp.models import SmsOptOut, utcnow
+from webapp.timeutil import planner_zone
+
+from .helpers import text
 
 SID, TOKEN = "AC0123456789abcdef0123456789abcdef", "secret-token"
 ANSWERS = {  # To -> (status, body, headers)
@@ -30,11 +35,13 @@ ANSWERS = {  # To -> (status, body, headers)
 
 class TwilioLike(BaseHTTPRequestHandler):
     received: list[dict[str, str]] = []
+    calls: list[str] = []  # the To of every request, accepted or not
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         expected = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
         fields = {k: v[0] for k, v in parse_qs(
             self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
+        self.calls.append(fields.get("To", ""))
         if self.headers.get("Authorization") != expected:
             return self._answer(401, {"code": 20003, "message": "Authenticate"})
         if self.path != f"/2010-04-01/Accounts/{SID}/Messages.json":
@@ -61,7 +68,7 @@ class TwilioLike(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def twilio(app):
-    TwilioLike.received = []
+    TwilioLike.received, TwilioLike.calls = [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), TwilioLike)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -96,8 +103,8 @@ def test_messaging_service_sid_is_sent_as_such(app, twilio):
 
 @pytest.mark.parametrize(("to", "status", "error"), [
     ("418 555-0199", "failed", "400 21211 The 'To' number is not valid."),
-    ("418 555-0198", "failed", "opted out (STOP): 400 21610 Attempt to send to unsubscribed "
-                               "recipient"),
+    ("418 555-0198", "dropped", "opted out (STOP): 400 21610 Attempt to send to unsubscribed "
+                                "recipient"),
     ("418 555-0196", "pending", "500 Internal error"),
     ("12", "failed", "not a valid phone number: 12"),
 ])
@@ -105,6 +112,40 @@ def test_provider_refusals(twilio, to, status, error):
     message = sms(to)
     assert dispatch_due() == 0
     assert (message.status, message.last_error) == (status, error)
+
+
+def test_an_opted_out_number_gets_no_more_sms_but_email_still_goes(app, twilio):
+    first = sms("418 555-0198")
+    assert dispatch_due() == 0
+    assert db.session.get(SmsOptOut, "+14185550198") is not None
+    assert twilio.calls == ["+14185550198"]
+    later = sms("(418) 555-0198")  # the same number, typed another way
+    email = queue("confirmation", "email", "marie@example.org", "Rendez-vous confirmé",
+                  subject="S")
+    db.session.commit()
+    assert dispatch_due() == 1  # the email
+    assert twilio.calls == ["+14185550198"]  # the provider was not asked again
+    assert (later.status, later.last_error, email.status) == ("dropped", "opted out", "sent")
+    assert first.status == "dropped"
+    assert dispatch_due() == 0  # nothing retried
+
+
+def test_the_messages_screen_says_the_patient_opted_out(app, twilio, client, auth):
+    from webapp.accounts.roles import Role
+
+    from .factories import make_world, patient_data
+
+    world = make_world(days_ahead=2)
+    appointment = booking.book(BookingRequest(
+        world.slots[0], world.service, patient_data(0, cell_phone="418 555-0198"),
+        send_sms=True))
+    dispatch_due()
+    auth.login(Role.PILOTE)
+    day = appointment.created_at.astimezone(planner_zone()).date().isoformat()
+    for language, words in (("fr", "L'usager ne veut plus de SMS (il a répondu STOP)."),
+                            ("en", "The patient opted out of SMS (replied STOP).")):
+        page = client.get(f"/admin/messages/?day={day}", headers={"Accept-Language": language})
+        assert words in text(page)
 
 
 def test_rate_limit_waits_as_long_as_retry_after_says(twilio):
@@ -130,6 +171,21 @@ def test_provider_down_is_retried(app):
     assert message.status == "pending" and "refused" in message.last_error.lower()
 
 
+def test_provider_that_never_answers_is_retried(app):
+    import socket
+
+    with socket.socket() as silent:  # accepts the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.config.update(SMS_BACKEND="twilio", TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=TOKEN,
+                          TWILIO_FROM="+14185550000", SMS_TIMEOUT=0.5,
+                          TWILIO_API_URL=f"http://127.0.0.1:{silent.getsockname()[1]}")
+        message = sms("418 555-0100")
+        assert dispatch_due() == 0
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "timed out" in message.last_error.lower()
+
+
 def test_gsm7_length():
     assert length("a" * 160) == length("a" * 160) and length("a" * 160).parts == 1
     assert length("a" * 161).parts == 2
@@ -145,3 +201,35 @@ def test_french_sms_is_written_in_the_sms_alphabet():
     text = to_gsm7("Fête – « Ça » à l’école, 9 h 30")
     assert text == "Fete - \" Ça \" à l'école, 9 h 30"
     assert length(text).gsm7
+
+
+def signed_post(client, fields: dict[str, str], token: str = TOKEN):
+    from webapp.messaging.sms import signature
+
+    url = "https://rdv.example.org/sms/incoming"
+    return client.post("/sms/incoming", data=fields,
+                       headers={"X-Twilio-Signature": signature(url, fields, token)})
+
+
+def test_a_stop_reply_posted_by_twilio_stops_sms_and_start_restarts_them(app, twilio, client):
+    app.config["PUBLIC_URL"] = "https://rdv.example.org"
+    reply = {"From": "+14185550100", "To": "+14185550000", "Body": "Stop ", "MessageSid": "SM1"}
+    response = signed_post(client, reply)
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    assert db.session.get(SmsOptOut, "+14185550100") is not None
+    message = sms("418 555-0100")
+    assert dispatch_due() == 0 and message.status == "dropped"
+    assert signed_post(client, {**reply, "Body": "START"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(SmsOptOut, "+14185550100") is None
+    sms("418 555-0100")
+    assert dispatch_due() == 1
+
+
+def test_an_unsigned_or_forged_stop_changes_nothing(app, twilio, client):
+    app.config["PUBLIC_URL"] = "https://rdv.example.org"
+    reply = {"From": "+14185550100", "Body": "STOP"}
+    assert client.post("/sms/incoming", data=reply).status_code == 403
+    assert signed_post(client, reply, token="guessed").status_code == 403
+    assert signed_post(client, {"From": "+14185550100", "Body": "Merci!"}).status_code == 200
+    assert db.session.query(SmsOptOut).count() == 0

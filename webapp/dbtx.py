@@ -20,7 +20,9 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, Insert, Table, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -96,3 +98,11 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
     if numbers:
         session.execute(text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) "
                              "AS k ORDER BY k"), {"keys": numbers})
+
+
+def insert_or_skip(table: Table) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL spell it the same way): a
+    row another process inserted first is skipped, never an error."""
+    dialect = db.session.get_bind().dialect.name
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing()  # type: ignore[no-any-return]

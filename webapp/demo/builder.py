@@ -38,8 +38,10 @@ class DemoRefused(Exception):
 
 def _location(name: str, address: str, postal_code: str, position: int) -> Location:
     area = area_for(postal_code)
+    # Each demo location answers its own patients' replies (Reply-To of its emails).
+    email = "pharmacie-" + name.rsplit(" ", 1)[-1].lower() + "@example.org"
     return Location(name_fr=name, name_en=name, address=address, city="Alma",
-                    postal_code=postal_code, position=position,
+                    postal_code=postal_code, position=position, email=email,
                     latitude=area.latitude if area else None,
                     longitude=area.longitude if area else None)
 

@@ -10,19 +10,18 @@ appointment is recorded as "dropped".
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any, Optional
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, exists, false, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from .. import audit
 from ..booking.confirmations import Draft, message_context, render_text
+from ..dbtx import insert_or_skip
 from ..extensions import db
 from ..models import (
     Appointment,
@@ -44,6 +43,10 @@ from .window import MOVED, UPCOMING, next_open, occurrence
 # A follow-up whose time passed longer ago than this is not sent any more (a setting switched
 # on today does not write to everyone who cancelled last month).
 LOOKBACK = timedelta(hours=48)
+# Appointments loaded, and messages inserted, at a time.
+CHUNK = 500
+# Length of an occurrence key ("2026-12-05T14:00+00:00"); send_now adds "@<minute>".
+OCCURRENCE_LENGTH = 22
 
 
 class NothingToSend(Exception):
@@ -97,96 +100,131 @@ def _rows(appointment: Appointment, kind: str, key: str, pairs: list[tuple[str, 
 
 
 def _insert_once(rows: list[dict[str, Any]]) -> int:
-    """Insert messages, skipping any whose key another process queued first."""
+    """Insert messages in one statement, skipping any whose key another process queued
+    first; returns how many were inserted."""
     if not rows:
         return 0
-    # ON CONFLICT DO NOTHING: the two databases we support spell it the same way.
-    dialect_insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql"
-                      else sqlite_insert)
-    statement = dialect_insert(Message.__table__).on_conflict_do_nothing()
-    return sum(db.session.execute(statement, row).rowcount  # type: ignore[attr-defined]
-               for row in rows)
+    statement = insert_or_skip(Message.__table__).returning(Message.__table__.c.id)
+    return len(db.session.execute(statement, rows).all())
 
 
-def _queued(appointment_ids: Sequence[int], kinds: Iterable[str]) -> set[tuple[int, str, str]]:
-    if not appointment_ids:
-        return set()
-    found = db.session.execute(
-        select(Message.appointment_id, Message.kind, Message.occurrence)
-        .where(Message.appointment_id.in_(appointment_ids), Message.kind.in_(list(kinds))))
-    return {(a, k, o) for a, k, o in found if a is not None}
+def _occurrence_sql() -> ColumnElement[str]:
+    """`window.occurrence` written by the database, so that what is already queued is
+    found in SQL rather than by loading every upcoming appointment at each tick."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(Appointment.starts_at, 'YYYY-MM-DD"T"HH24:MI"+00:00"')
+    return func.strftime("%Y-%m-%dT%H:%M+00:00", Appointment.starts_at)
 
 
-def _candidates(*where: Any) -> Sequence[Appointment]:
-    return db.session.scalars(
-        select(Appointment).where(*where)
-        .options(selectinload(Appointment.patient), selectinload(Appointment.service),
-                 selectinload(Appointment.location))).all()
+def _told(kinds: Iterable[str], same_occurrence: bool = True) -> ColumnElement[bool]:
+    """A message of these kinds about the appointment exists, about its current occurrence
+    (planned, not sent by hand: those carry "@<minute>") or, if not `same_occurrence`,
+    about an earlier one."""
+    occurrence_now = _occurrence_sql()
+    about = (Message.occurrence == occurrence_now if same_occurrence else
+             (Message.occurrence != "")
+             & (func.substr(Message.occurrence, 1, OCCURRENCE_LENGTH) != occurrence_now))
+    return exists().where(Message.appointment_id == Appointment.id,
+                          Message.kind.in_(list(kinds)), about)
+
+
+def _hours_ahead(hours: int) -> ColumnElement[bool]:
+    """The appointment was booked at least `hours` before its start."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return Appointment.starts_at - Appointment.created_at >= timedelta(hours=hours)
+    return (func.julianday(Appointment.starts_at) - func.julianday(Appointment.created_at)
+            >= hours / 24 - 1e-9)
+
+
+def _reachable(by_email: bool = True, by_sms: bool = True) -> ColumnElement[bool]:
+    """The patient gave an email or a cell phone, and asked for messages by it."""
+    ways: list[ColumnElement[bool]] = [false()]
+    if by_email:
+        ways.append(Appointment.send_email.is_(True) & (func.coalesce(Patient.email, "") != ""))
+    if by_sms:
+        ways.append(Appointment.send_sms.is_(True)
+                    & (func.coalesce(Patient.cell_phone, "") != ""))
+    return or_(*ways)
+
+
+def _candidates(*where: Any) -> Iterator[Sequence[Appointment]]:
+    """The appointments to write to, by chunks loaded with what the messages say."""
+    ids = db.session.scalars(select(Appointment.id).join(Appointment.patient).where(*where)
+                             .order_by(Appointment.id)).all()
+    for first in range(0, len(ids), CHUNK):
+        yield db.session.scalars(
+            select(Appointment).where(Appointment.id.in_(ids[first:first + CHUNK]))
+            .order_by(Appointment.id)
+            .options(selectinload(Appointment.patient), selectinload(Appointment.service),
+                     selectinload(Appointment.location))).all()
 
 
 def _plan_reminder(setting: CommunicationSetting, now: datetime) -> int:
     ahead = timedelta(hours=setting.hours)
-    found = [a for a in _candidates(Appointment.status.in_(UPCOMING),
-                                    Appointment.starts_at > now,
-                                    Appointment.starts_at <= now + ahead)
-             # Booked after the reminder's time: the confirmation just said it all.
-             if a.created_at <= a.starts_at - ahead]
-    done = _queued([a.id for a in found], [setting.kind])
     opens, count = next_open(now), 0
-    for appointment in found:
-        key = occurrence(appointment)
-        pairs = channels(appointment, setting.by_email, setting.by_sms)
-        if (appointment.id, setting.kind, key) in done or not pairs:
-            continue
-        if opens >= appointment.starts_at:
-            count += _insert_once(_rows(appointment, setting.kind, key, pairs, opens,
-                                        "dropped", "would arrive after the appointment"))
-        else:
-            count += _insert_once(_rows(appointment, setting.kind, key, pairs, opens))
+    for chunk in _candidates(Appointment.status.in_(UPCOMING), Appointment.starts_at > now,
+                             Appointment.starts_at <= now + ahead,
+                             # Booked after the reminder's time: the confirmation said it all.
+                             _hours_ahead(setting.hours),
+                             _reachable(setting.by_email, setting.by_sms),
+                             ~_told([setting.kind])):
+        rows = []
+        for appointment in chunk:
+            key = occurrence(appointment)
+            pairs = channels(appointment, setting.by_email, setting.by_sms)
+            if opens >= appointment.starts_at:
+                rows += _rows(appointment, setting.kind, key, pairs, opens, "dropped",
+                              "would arrive after the appointment")
+            else:
+                rows += _rows(appointment, setting.kind, key, pairs, opens)
+        count += _insert_once(rows)
+        # A short write each chunk: bookings never wait long for SQLite's write lock.
+        db.session.commit()
     return count
 
 
 def _plan_followup(setting: CommunicationSetting, now: datetime) -> int:
     delay = timedelta(hours=setting.hours)
     if setting.kind == "followup_absent":
-        found = _candidates(Appointment.attendance == "absent",
-                            Appointment.starts_at <= now - delay,
-                            Appointment.starts_at > now - delay - LOOKBACK)
+        when = (Appointment.attendance == "absent", Appointment.starts_at <= now - delay,
+                Appointment.starts_at > now - delay - LOOKBACK)
     else:
-        found = _candidates(Appointment.status == Status.CANCELLED.value,
-                            Appointment.cancelled_at <= now - delay,
-                            Appointment.cancelled_at > now - delay - LOOKBACK)
-    done = _queued([a.id for a in found], [setting.kind])
+        when = (Appointment.status == Status.CANCELLED.value,
+                Appointment.cancelled_at <= now - delay,
+                Appointment.cancelled_at > now - delay - LOOKBACK)
     # Whoever booked again (the same person, however the name was typed) is not asked to.
-    rebooked = set(db.session.scalars(
-        select(Patient.identity_key).join(Appointment.patient).where(
-            Patient.identity_key.in_({a.patient.identity_key for a in found}),
-            Appointment.status.in_(UPCOMING), Appointment.starts_at > now)))
+    again = aliased(Appointment)
+    booked_again = exists().where(again.patient_id == Patient.id).where(
+        again.status.in_(UPCOMING), again.starts_at > now)
+    same_person = aliased(Patient)
+    rebooked = exists().where(same_person.identity_key == Patient.identity_key,
+                              again.patient_id == same_person.id,
+                              again.status.in_(UPCOMING), again.starts_at > now)
     opens, count = next_open(now), 0
-    for appointment in found:
-        key = occurrence(appointment)
-        pairs = channels(appointment, setting.by_email, setting.by_sms)
-        if (appointment.id, setting.kind, key) in done or not pairs \
-                or appointment.patient.identity_key in rebooked:
-            continue
-        count += _insert_once(_rows(appointment, setting.kind, key, pairs, opens))
+    for chunk in _candidates(*when, _reachable(setting.by_email, setting.by_sms),
+                             ~_told([setting.kind]), ~booked_again, ~rebooked):
+        rows = []
+        for appointment in chunk:
+            pairs = channels(appointment, setting.by_email, setting.by_sms)
+            rows += _rows(appointment, setting.kind, occurrence(appointment), pairs, opens)
+        count += _insert_once(rows)
+        db.session.commit()
     return count
 
 
 def _plan_moved(now: datetime) -> int:
     """Tell the patient the new time of an appointment staff moved (a new occurrence)."""
-    found = _candidates(Appointment.status.in_(UPCOMING), Appointment.starts_at > now,
-                        Appointment.updated_at > now - LOOKBACK)
-    told = _queued([a.id for a in found], ("confirmation", MOVED, *BEFORE))
     opens, count = next_open(now), 0
-    for appointment in found:
-        key = occurrence(appointment)
-        earlier = {o for a, _k, o in told if a == appointment.id}
-        if not earlier - {key, ""} or (appointment.id, MOVED, key) in told:
-            continue
-        pairs = channels(appointment)
-        if pairs:
-            count += _insert_once(_rows(appointment, MOVED, key, pairs, opens))
+    for chunk in _candidates(Appointment.status.in_(UPCOMING), Appointment.starts_at > now,
+                             Appointment.updated_at > now - LOOKBACK, _reachable(),
+                             _told(("confirmation", MOVED, *BEFORE), same_occurrence=False),
+                             ~_told([MOVED])):
+        rows = []
+        for appointment in chunk:
+            rows += _rows(appointment, MOVED, occurrence(appointment), channels(appointment),
+                          opens)
+        count += _insert_once(rows)
+        db.session.commit()
     return count
 
 

@@ -1,6 +1,6 @@
 """Email as patients receive it (COM-1): text and HTML alternatives, the service's
-information sheet, an .ics for a confirmation or a move, Reply-To the planner; sent over SMTP
-with STARTTLS or implicit TLS.
+information sheet, an .ics for a confirmation or a move, Reply-To the appointment's location
+(or the planner); sent over SMTP with STARTTLS or implicit TLS.
 
 The text part is the message exactly as recorded (what staff read on the Messages screen);
 the HTML part says the same thing, with its links made clickable.
@@ -41,6 +41,13 @@ def html_paragraphs(text: str) -> list[list[list[tuple[str, Optional[str]]]]]:
     return paragraphs
 
 
+def reply_address(appointment: Optional[Appointment], org: Optional[Organization]) -> str:
+    """Where a patient's answer goes: the appointment's location, else the organization."""
+    if appointment is not None and appointment.location.email:
+        return appointment.location.email
+    return org.email if org is not None and org.email else ""
+
+
 def build(message: Message) -> EmailMessage:
     """The MIME message for one outbox row."""
     config = current_app.config
@@ -56,8 +63,9 @@ def build(message: Message) -> EmailMessage:
     # The same for every attempt: a receiving system can tell a repeat after a crash.
     domain = sender.rpartition("@")[2].strip("> ") or "localhost"
     mail["Message-ID"] = f"<{idempotency_key(message)}@{domain}>"
-    if org is not None and org.email:
-        mail["Reply-To"] = org.email
+    reply_to = reply_address(appointment, org)
+    if reply_to:
+        mail["Reply-To"] = reply_to
     mail.set_content(message.body)
     html = current_app.jinja_env.get_template("email/message.html").render(
         lang="fr-CA" if language == "fr_CA" else "en", subject=message.subject,
@@ -103,11 +111,16 @@ def _refusal(code: int, text: Any) -> Exception:
 
 
 class SmtpBackend:
+    """One connection for a batch of messages (`outbox` calls `close` after the batch); a
+    connection the server closed in between is opened again once."""
+
     name = "smtp"
 
-    def deliver(self, message: Message) -> None:
+    def __init__(self) -> None:
+        self._smtp: Optional[smtplib.SMTP] = None
+
+    def _open(self) -> smtplib.SMTP:
         config = current_app.config
-        mail = build(message)
         host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
         timeout = float(config.get("MAIL_TIMEOUT", 20))
         smtp: smtplib.SMTP
@@ -115,18 +128,48 @@ class SmtpBackend:
             smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=_tls_context())
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
-        with smtp:
+        try:
             if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
                 smtp.starttls(context=_tls_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except Exception:
+            smtp.close()
+            raise
+        return smtp
+
+    def deliver(self, message: Message) -> None:
+        mail = build(message)
+        reused = self._smtp is not None
+        try:
             try:
-                smtp.send_message(mail)
-            except smtplib.SMTPRecipientsRefused as refused:
-                code, text = next(iter(refused.recipients.values()))
-                raise _refusal(code, text) from None
-            except smtplib.SMTPResponseException as error:
-                raise _refusal(error.smtp_code, error.smtp_error) from None
+                self._send(mail)
+            except smtplib.SMTPServerDisconnected:
+                self.close()
+                if not reused:
+                    raise
+                self._send(mail)  # the server closed an idle connection: once more
+        except smtplib.SMTPRecipientsRefused as refused:
+            code, text = next(iter(refused.recipients.values()))
+            raise _refusal(code, text) from None
+        except smtplib.SMTPResponseException as error:
+            raise _refusal(error.smtp_code, error.smtp_error) from None
+        except Exception:
+            self.close()  # timed out, reset...: start afresh with the next message
+            raise
+
+    def _send(self, mail: EmailMessage) -> None:
+        if self._smtp is None:
+            self._smtp = self._open()
+        self._smtp.send_message(mail)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
 
 
 EMAIL_BACKENDS["smtp"] = SmtpBackend

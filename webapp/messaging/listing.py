@@ -12,17 +12,23 @@ from typing import Any, Optional
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from .. import audit
 from ..extensions import db
 from ..models import Appointment, Message, User, utcnow
 from ..timeutil import planner_zone
+from .optout import OPTED_OUT
 from .timing import LABELS
 
 STATUS_LABELS = {"pending": _l("waiting to be sent"), "sending": _l("being sent"),
                  "sent": _l("sent"), "failed": _l("failed"), "cancelled": _l("cancelled"),
-                 "dropped": _l("dropped (too late)")}
+                 "dropped": _l("not sent")}
+# Why a message was not sent, in words (`outbox` records these reasons in English); a
+# provider's own answer is shown as it came.
+REASONS = {OPTED_OUT: _l("The patient opted out of SMS (replied STOP)."),
+           "would arrive after the appointment": _l("It would arrive after the appointment."),
+           "appointment cancelled or moved": _l("The appointment was cancelled or moved.")}
 KIND_LABELS = {"confirmation": _l("Confirmation"), **LABELS, "moved": _l("New time"),
                "cancelled_by_staff": _l("Cancelled by the clinic")}
 CHANNEL_LABELS = {"email": _l("Email"), "sms": _l("SMS")}
@@ -99,16 +105,20 @@ def find(filters: Filters, location_id: Optional[int],
 
 def counts_per_day(last: date, location_id: Optional[int],
                    team_ids: Optional[set[int]]) -> list[tuple[date, Counter[str]]]:
-    """Messages per status for each of the days up to `last`, newest first."""
-    start, _end = _day_bounds(last - timedelta(days=COUNT_DAYS - 1))
-    _start, end = _day_bounds(last)
+    """Messages per status for each of the days up to `last`, newest first (counted by the
+    database: one query, whatever the number of messages)."""
+    days = [last - timedelta(days=n) for n in range(COUNT_DAYS)]
+    bounds = [_day_bounds(day) for day in days]
+    # The oldest day first: the first end the message is before is its day's.
+    which_day = case(*((Message.due_at < end, n)
+                       for n, (_start, end) in reversed(list(enumerate(bounds)))))
     rows = db.session.execute(_scoped(
-        select(Message.due_at, Message.status), location_id, team_ids)
-        .where(Message.due_at >= start, Message.due_at < end))
-    zone, per_day = planner_zone(), {last - timedelta(days=n): Counter[str]()
-                                     for n in range(COUNT_DAYS)}
-    for due_at, status in rows:
-        per_day[due_at.astimezone(zone).date()][status] += 1
+        select(which_day, Message.status, func.count()), location_id, team_ids)
+        .where(Message.due_at >= bounds[-1][0], Message.due_at < bounds[0][1])
+        .group_by(which_day, Message.status))
+    per_day = {day: Counter[str]() for day in days}
+    for n, status, count in rows:
+        per_day[days[n]][status] += count
     return sorted(per_day.items(), reverse=True)
 
 
@@ -117,6 +127,16 @@ def get_visible(message_id: int, location_id: Optional[int],
     """The message if it is about an appointment this role may see."""
     return db.session.scalar(_scoped(select(Message), location_id, team_ids)
                              .where(Message.id == message_id))
+
+
+def reason_text(error: Optional[str]) -> str:
+    """Why a message was not sent or not yet, in the reader's language when we know it."""
+    if not error:
+        return ""
+    for known, words in REASONS.items():
+        if error.startswith(known):
+            return str(words)
+    return error
 
 
 def send_again(message: Message, by_user: Optional[User]) -> None:

@@ -12,16 +12,18 @@ for staff to read; SMTP sends it for real.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Optional, Protocol
 
 from flask import current_app
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, insert, or_, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
-from ..models import Appointment, Message, utcnow
-from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence
+from ..models import Appointment, Message, Organization, utcnow
+from . import optout
+from .window import ABOUT_UPCOMING, UPCOMING, in_window, next_open, occurrence_of
 
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -31,6 +33,10 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 
 class PermanentFailure(Exception):
     """The provider refused the message for good (bad address, opted out): not retried."""
+
+
+class Dropped(PermanentFailure):
+    """Not to be sent at all, nor again by staff (the recipient opted out)."""
 
 
 class RetryLater(Exception):
@@ -93,31 +99,89 @@ def queue(kind: str, channel: str, recipient: str, body: str, *, subject: str = 
     return message
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    stale = now - claim_timeout()
-    result = db.session.execute(
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Waiting, or claimed by a process that seems to have died (see CLAIM_TIMEOUT)."""
+    return or_(Message.status == "pending",
+               (Message.status == "sending") & (Message.claimed_at < now - claim_timeout()))
+
+
+def _claim(message_ids: Sequence[int], now: datetime) -> list[int]:
+    """Take these messages for this process, in one atomic UPDATE; the ids it got."""
+    if not message_ids:
+        return []
+    claimed = db.session.scalars(
         update(Message)
-        .where(Message.id == message_id)
-        .where(or_(Message.status == "pending",
-                   (Message.status == "sending") & (Message.claimed_at < stale)))
+        .where(Message.id.in_(message_ids), _claimable(now))
         .values(status="sending", claimed_at=now, attempts=Message.attempts + 1)
-    )
+        .returning(Message.id)
+    ).all()
     db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+    return list(claimed)
 
 
 def send(message: Message, now: Optional[datetime] = None) -> bool:
     """Claim and send one message; True if this call sent it."""
     now = now or utcnow()
-    if not _claim(message.id, now):
-        return False
-    db.session.refresh(message)
+    return _send_claimed(_claim([message.id], now), now) == 1
+
+
+def _send_claimed(message_ids: list[int], now: datetime) -> int:
+    """Send the messages this process claimed, one commit each; returns how many were sent.
+
+    They are loaded at once with their appointments, and stay loaded across the commits, so
+    that a message costs its own UPDATE and not a reload of everything it mentions. A
+    batch that takes half the claim timeout (a slow provider) gives the rest back rather
+    than let another process take them over while this one is still at work."""
+    if not message_ids:
+        return 0
+    session = db.session()
+    messages = session.scalars(select(Message).where(Message.id.in_(message_ids))
+                               .order_by(Message.due_at, Message.id)).all()
+    about = {m.appointment_id for m in messages if m.appointment_id is not None}
+    # Held here: the session's identity map keeps only what someone refers to.
+    loaded = [session.get(Organization, 1), *session.scalars(
+        select(Appointment).where(Appointment.id.in_(about))
+        .options(selectinload(Appointment.service), selectinload(Appointment.location)))]
+    backends: dict[str, Backend] = {}
+    began, sent, expire = utcnow(), 0, session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        for done, message in enumerate(messages):
+            if utcnow() - began > claim_timeout() / 2:
+                _give_back([m.id for m in messages[done:]], now)
+                break
+            sent += _send_one(message, now, backends)
+    finally:
+        session.expire_on_commit = expire
+        for backend in backends.values():
+            getattr(backend, "close", lambda: None)()
+    del loaded
+    return sent
+
+
+def _give_back(message_ids: list[int], claimed_at: datetime) -> None:
+    db.session.execute(update(Message).where(
+        Message.id.in_(message_ids), Message.status == "sending",
+        Message.claimed_at == claimed_at).values(status="pending",
+                                                 attempts=Message.attempts - 1))
+    db.session.commit()
+
+
+def _send_one(message: Message, now: datetime, backends: dict[str, Backend]) -> bool:
     if _held_back(message, now):
         db.session.commit()
         return False
     try:
-        backend = backend_for(message.channel)
+        if message.channel == "sms" and optout.is_opted_out(message.recipient):
+            raise Dropped(optout.OPTED_OUT)
+        if message.channel not in backends:
+            backends[message.channel] = backend_for(message.channel)
+        backend = backends[message.channel]
         backend.deliver(message)
+    except Dropped as dropped:
+        message.status, message.last_error = "dropped", str(dropped)[:500]
+        db.session.commit()
+        return False
     except PermanentFailure as refused:
         _failed(message, str(refused), final=True, now=now)
         return False
@@ -150,9 +214,13 @@ def _held_back(message: Message, now: datetime) -> bool:
     (pending again), or is about an appointment cancelled, moved or past (not sent)."""
     opens = next_open(now) if in_window(message.kind) else now
     if message.appointment_id is not None and message.kind in ABOUT_UPCOMING:
-        appointment = db.session.get(Appointment, message.appointment_id)
+        # Read now, not from the batch's copy: cancelled or moved a second ago counts.
+        appointment = db.session.execute(
+            select(Appointment.status, Appointment.starts_at)
+            .where(Appointment.id == message.appointment_id)).one_or_none()
         if (appointment is None or appointment.status not in UPCOMING
-                or occurrence(appointment) != message.occurrence.partition("@")[0]):
+                or occurrence_of(appointment.starts_at)
+                != message.occurrence.partition("@")[0]):
             message.status, message.last_error = "cancelled", "appointment cancelled or moved"
             return True
         if opens >= appointment.starts_at:
@@ -166,16 +234,12 @@ def _held_back(message: Message, now: datetime) -> bool:
 
 
 def dispatch_due(now: Optional[datetime] = None, limit: int = 100) -> int:
-    """Send the messages that are due; returns how many this call sent."""
+    """Send the messages that are due, `limit` at most; returns how many this call sent."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(Message)
-        .where(or_(Message.status == "pending", Message.status == "sending"))
-        .where(Message.due_at <= now)
-        .order_by(Message.due_at)
-        .limit(limit)
-    ).all()
-    return sum(1 for message in due if send(message, now))
+        select(Message.id).where(_claimable(now), Message.due_at <= now)
+        .order_by(Message.due_at).limit(limit)).all()
+    return _send_claimed(_claim(due, now), now)
 
 
 _QUEUE_ROWS = insert(Message.__table__)

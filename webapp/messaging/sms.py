@@ -9,32 +9,37 @@ docs/ARCHITECTURE.md "Messages").
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
+from typing import Optional
 
-import phonenumbers
 from flask import current_app
 
 from ..models import Message
+from . import optout
 from .gsm import Length, length, to_gsm7
-from .outbox import SMS_BACKENDS, PermanentFailure, RetryLater
+from .outbox import SMS_BACKENDS, Dropped, PermanentFailure, RetryLater
 
 # Twilio error codes: the recipient replied STOP; the number cannot receive SMS.
 OPTED_OUT = 21610
 PERMANENT_CODES = frozenset({21211, 21612, 21614, 21408, 21606, OPTED_OUT})
+# Replies by which a patient stops or restarts SMS (Twilio's default keywords, and French).
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
+                        "REVOKE", "ARRET", "ARRÊT"})
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
 
 
 def e164(number: str) -> str:
     """418 555-0100 -> +14185550100 (North American numbers by default)."""
-    try:
-        parsed = phonenumbers.parse(number, "CA")
-    except phonenumbers.NumberParseException:
-        raise PermanentFailure(f"not a phone number: {number}") from None
-    if not phonenumbers.is_valid_number(parsed):
+    phone = optout.normalised(number)
+    if phone is None:
         raise PermanentFailure(f"not a valid phone number: {number}")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return phone
 
 
 class TwilioBackend:
@@ -58,7 +63,38 @@ class TwilioBackend:
             with urllib.request.urlopen(request, timeout=float(config.get("SMS_TIMEOUT", 20))):
                 return
         except urllib.error.HTTPError as error:
-            raise _refusal(error) from None
+            refusal = _refusal(error)
+            if isinstance(refusal, Dropped):
+                # The owner replied STOP: no later SMS is tried (outbox.send drops them).
+                optout.remember(message.recipient, str(refusal))
+            raise refusal from None
+
+
+def signature(url: str, fields: Mapping[str, str], token: str) -> str:
+    """Twilio's X-Twilio-Signature: HMAC-SHA1 of the URL followed by every field (sorted by
+    name, name then value), keyed with the auth token, in base64."""
+    signed = url + "".join(name + fields[name] for name in sorted(fields))
+    digest = hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def incoming(url: str, fields: Mapping[str, str], given: str) -> Optional[bool]:
+    """Handle an SMS a patient sent us (Twilio's incoming-message webhook): True if it
+    stopped SMS to its number, False if it restarted them, None if it said neither. Raises
+    PermissionError when the signature is not Twilio's. The caller commits."""
+    token = str(current_app.config.get("TWILIO_AUTH_TOKEN") or "")
+    if not token or not hmac.compare_digest(signature(url, fields, token), given or ""):
+        raise PermissionError("not signed by the provider")
+    word = (fields.get("OptOutType") or fields.get("Body") or "").strip().upper()
+    sender = fields.get("From", "")
+    if word in STOP_WORDS:
+        optout.remember(sender, f"{optout.OPTED_OUT} (STOP): replied {word}")
+        return True
+    if word in START_WORDS:
+        optout.forget(sender)
+        return False
+    return None
+
 
 def _refusal(error: urllib.error.HTTPError) -> Exception:
     try:
@@ -71,7 +107,7 @@ def _refusal(error: urllib.error.HTTPError) -> Exception:
         retry = error.headers.get("Retry-After", "60")
         return RetryLater(reason, float(retry) if retry.isdigit() else 60)
     if code == OPTED_OUT:
-        return PermanentFailure(f"opted out (STOP): {reason}")
+        return Dropped(f"{optout.OPTED_OUT} (STOP): {reason}")
     if code in PERMANENT_CODES or error.code in (400, 404):
         return PermanentFailure(reason)
     return RuntimeError(reason)  # 401 (bad credentials), 5xx...: retried, shown to staff

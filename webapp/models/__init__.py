@@ -4,7 +4,7 @@ from __future__ import annotations
 from .accounts import RoleAssignment, SignInThrottle, StaffSession, User
 from .audit import AuditLog
 from .booking import ACTIVE_STATUSES, UPCOMING_STATUSES, Appointment, Attendance, Patient, Status
-from .messaging import Message
+from .messaging import Message, SmsOptOut
 from .organization import (
     FIELD_RULES,
     PATIENT_FIELDS,
@@ -28,7 +28,7 @@ __all__ = [
     "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
     "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization",
     "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "SignInThrottle",
-    "Slot", "StaffSession",
+    "Slot", "SmsOptOut", "StaffSession",
     "Status", "Team", "UTCDateTime", "User", "block_service", "team_answer", "team_location",
     "team_service", "user_team", "utcnow",
 ]

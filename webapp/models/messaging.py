@@ -18,6 +18,8 @@ class Message(db.Model):  # type: ignore[name-defined]
         UniqueConstraint("appointment_id", "kind", "occurrence", "channel",
                          name="uq_message_once"),
         Index("ix_message_due", "status", "due_at"),
+        # The Messages screen lists and counts a day's messages, whatever their status.
+        Index("ix_message_due_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,4 +43,15 @@ class Message(db.Model):  # type: ignore[name-defined]
     backend: Mapped[Optional[str]] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SmsOptOut(db.Model):  # type: ignore[name-defined]
+    """A cell number whose owner asked for no more SMS (replied STOP): the provider told us.
+    Keyed by the number in E.164 (+14185550100), so every way of typing it matches."""
+
+    __tablename__ = "sms_opt_out"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -124,6 +124,8 @@ class Location(db.Model):  # type: ignore[name-defined]
     address: Mapped[str] = mapped_column(String(300), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
     postal_code: Mapped[str] = mapped_column(String(7), default="")
+    # The location's own address for patients' replies (Reply-To of its emails); "" if none.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     latitude: Mapped[Optional[float]]
     longitude: Mapped[Optional[float]]
     position: Mapped[int] = mapped_column(Integer, default=0)

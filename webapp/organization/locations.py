@@ -14,8 +14,8 @@ from . import Refused
 from .changes import apply, record_created, snapshot
 from .ordering import next_position, ordered, shift
 
-FIELDS = ("name_fr", "name_en", "address", "city", "postal_code", "latitude", "longitude",
-          "message_fr", "message_en", "active")
+FIELDS = ("name_fr", "name_en", "address", "city", "postal_code", "email", "latitude",
+          "longitude", "message_fr", "message_en", "active")
 
 
 class LocationError(Refused):

@@ -7,9 +7,19 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from .fields import TOO_LONG, ConfigForm, PostalCode, name_field, strip, text_field
+from .fields import (
+    TOO_LONG,
+    ConfigForm,
+    PostalCode,
+    email_validators,
+    line_field,
+    name_field,
+    strip,
+    text_field,
+)
 
-FIELDS = ("name_fr", "name_en", "address", "city", "postal_code", "message_fr", "message_en")
+FIELDS = ("name_fr", "name_en", "address", "city", "postal_code", "email", "message_fr",
+          "message_en")
 
 
 class LocationForm(ConfigForm):
@@ -20,6 +30,7 @@ class LocationForm(ConfigForm):
     postal_code = StringField(_l("Postal code"), filters=[strip], validators=[
         DataRequired(_l("Enter the postal code.")), Length(max=20, message=TOO_LONG),
         PostalCode()], render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    email = line_field(_l("Email of this location"), 254, *email_validators())
     message_fr = text_field(_l("Message for this location, in French"))
     message_en = text_field(_l("Message for this location, in English"))
     submit = SubmitField(_l("Save the location"))

@@ -24,7 +24,7 @@ from . import bp
 def _labels() -> dict[str, Any]:
     # App-wide: an appointment's detail lists its messages with messages/_table.html.
     return {"kind_labels": listing.KIND_LABELS, "channel_labels": listing.CHANNEL_LABELS,
-            "status_labels": listing.STATUS_LABELS}
+            "status_labels": listing.STATUS_LABELS, "reason_text": listing.reason_text}
 
 
 def _visible(message_id: int) -> Message:

@@ -6,4 +6,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # The route modules add their views to `bp`.
-from . import appointment_views, booking_views, logo, views  # noqa: E402,F401
+from . import appointment_views, booking_views, logo, sms_incoming, views  # noqa: E402,F401
