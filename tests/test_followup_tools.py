@@ -127,7 +127,7 @@ def test_bulk_reminder_once_and_skips_said(client: Any, auth: Any,
         Message.appointment_id == later.id, Message.kind == "reminder_1"))
     assert queued == 1
     again = text(client.post("/admin/followup/bulk", data=form, follow_redirects=True))
-    assert "0 done." in again and "a message is already waiting to be sent" in again
+    assert "0 done." in again and "1 with a message already waiting to be sent" in again
     assert db.session.scalar(select(func.count()).select_from(Message).where(
         Message.appointment_id == later.id)) == 1
 

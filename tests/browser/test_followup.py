@@ -51,7 +51,7 @@ def test_follow_up_day_in_french(page: Any, clinic_server: str, tmp_path: Path) 
     dialog = page.locator("#dialog")
     expect(dialog).to_contain_text("« Indiquer présent » : 3 rendez-vous. Continuer?")
     dialog.get_by_role("button", name="Oui, continuer").click()
-    expect(page.get_by_text("3 traité(s).")).to_be_visible()
+    expect(page.get_by_text("3 traités.")).to_be_visible()
     for i in range(3):
         expect(rows.nth(i)).to_contain_text("Présent")
     # the whole filtered list as an Excel file
@@ -151,7 +151,7 @@ WORDS = {
            "saved": "Vos colonnes sont enregistrées.", "sign_out": "Me déconnecter",
            "apply": "Appliquer aux rendez-vous cochés",
            "ask": "« Indiquer présent » : 3 rendez-vous. Continuer?", "yes": "Oui, continuer",
-           "done": "3 traité(s).", "present": "Présent", "export": "Exporter vers Excel",
+           "done": "3 traités.", "present": "Présent", "export": "Exporter vers Excel",
            "headers": ("Date", "Heure", "Numéro de confirmation"),
            "print": "Version à imprimer", "seen": "Vu", "open": "Ouvrir le rendez-vous",
            "cancel": "Annuler le rendez-vous", "reason": "Motif de l’annulation",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,13 +15,6 @@ from ...htmx import page_or_fragment, redirect_to
 from . import bp
 from .views import ACTION_LABELS
 
-SKIP_REASONS = {"cancelled": _l("already cancelled"), "unchanged": _l("already marked so"),
-                "confirmed": _l("already confirmed"), "past": _l("already past"),
-                "changed": _l("changed meanwhile"),
-                "out_of_scope": _l("not found or outside your teams"),
-                "no_contact": _l("without an email or cell phone for messages"),
-                "not_absent": _l("neither absent nor cancelled"),
-                "waiting": _l("a message is already waiting to be sent")}
 ALL_ACTIONS = (*followup.ACTIONS, *followup_messages.SENDS)
 
 
@@ -57,8 +50,32 @@ def bulk() -> Response:
 
 
 def report(result: followup.BulkResult) -> str:
-    """ "N done, M skipped because ..." in the user's language."""
-    done = _("%(done)s done.", done=result.done)
-    reasons = "; ".join(_("%(count)s %(reason)s", count=count, reason=SKIP_REASONS[reason])
-                        for reason, count in result.skipped.items())
+    """ "N done, M skipped because ..." in the user's language, in plural words."""
+    done = ngettext("%(num)d done.", "%(num)d done.", result.done)
+    reasons = "; ".join(skipped(reason, count) for reason, count in result.skipped.items())
     return done + (" " + _("Skipped: %(reasons)s.", reasons=reasons) if reasons else "")
+
+
+def skipped(reason: str, n: int) -> str:
+    """How many rows were left alone, and why (French agrees the words with the count)."""
+    if reason == "cancelled":
+        return ngettext("%(num)d already cancelled", "%(num)d already cancelled", n)
+    if reason == "unchanged":
+        return ngettext("%(num)d already marked so", "%(num)d already marked so", n)
+    if reason == "confirmed":
+        return ngettext("%(num)d already confirmed", "%(num)d already confirmed", n)
+    if reason == "past":
+        return ngettext("%(num)d already past", "%(num)d already past", n)
+    if reason == "changed":
+        return ngettext("%(num)d changed meanwhile", "%(num)d changed meanwhile", n)
+    if reason == "no_contact":
+        return ngettext("%(num)d without an email or cell phone for messages",
+                        "%(num)d without an email or cell phone for messages", n)
+    if reason == "not_absent":
+        return ngettext("%(num)d neither absent nor cancelled",
+                        "%(num)d neither absent nor cancelled", n)
+    if reason == "waiting":
+        return ngettext("%(num)d with a message already waiting to be sent",
+                        "%(num)d with a message already waiting to be sent", n)
+    return ngettext("%(num)d not found or outside your teams",
+                    "%(num)d not found or outside your teams", n)
