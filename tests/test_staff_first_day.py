@@ -128,3 +128,11 @@ def test_organization_and_team_names_after_de_are_elided(client, app):
     with app.test_request_context(), force_locale("fr_CA"):
         _planned, warnings = plan(world.location, local_today() - timedelta(days=3))
     assert warnings and warnings[0].startswith("La plage horaire d'Équipe B de 10:00 à 11:00")
+
+
+def test_the_pilots_help_covers_personal_data_and_the_access_log(client, auth):
+    """Beyond the guide: Law 25's screens are explained to the Pilot, without a section."""
+    auth.login(Role.PILOTE)
+    page = client.get("/admin/help?q=journal des acces").get_data(as_text=True)
+    assert "Données personnelles : conservation et demandes" in page
+    assert "Journal des accès" in page

@@ -124,6 +124,17 @@ TOPICS: tuple[Topic, ...] = (
            "texts."),
         _l("The checklist tells what is left to do before opening."),
     ), perm=Perm.CONFIGURE, screens=("config",)),
+    # Beyond the guide (Québec's Law 25): no section number.
+    Topic("personal-data", "", _l("Personal data: retention and a person's requests"), (
+        _l("Configuration › Personal data: set how long patients' personal data is kept "
+           "after their last appointment; older data is anonymised every night, the "
+           "statistics stay."),
+        _l("A person asks for their data, or asks that it be erased: find them by "
+           "confirmation number, or by name and birth date, then export their data as a "
+           "file or erase it. Each request is written in the audit log."),
+        _l("Configuration › Access log: who consulted which patient's information, and "
+           "when; filter by patient, staff member and dates."),
+    ), perm=Perm.CONFIGURE, screens=("config",)),
     Topic("messages", "2.5", _l("Messages"), (
         _l("The emails and text messages sent or waiting, with the reason of a failure."),
     ), perm=Perm.MESSAGES_VIEW, screens=("messages",)),
