@@ -239,7 +239,8 @@ def test_two_servers_share_bookings_holds_limits_and_jobs(cluster: Cluster) -> N
             == [("sent", 1, SLOTS * PER_SLOT)]
         # One scheduler among the four workers of the two servers: one advisory lock held.
         holders = connection.execute(text(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar()
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database"
+            " = (SELECT oid FROM pg_database WHERE datname = current_database())")).scalar()
         assert holders == 1
     engine.dispose()
     started_lines = [line for log in cluster.logs for line in log.read_text().splitlines()
