@@ -170,16 +170,21 @@ def token_in(page: str) -> str:
 
 
 def book(cluster: Cluster, n: int, outcome: dict[int, str]) -> None:
-    """Choose the (n % SLOTS)th time, hold it, type the details: booked, or the place is gone."""
+    """Choose a time (the (n % SLOTS)th while all are offered), hold it, type the details:
+    booked, or the place is gone."""
     person = Citizen(cluster.port, f"127.0.1.{n + 1}")
     _, _, page = person.go("GET", f"/book/{cluster.location_id}/{cluster.service_id}/"
                                   f"{DAY.isoformat()}")
     slots = re.findall(r'name="slot" value="(\d+)"', page)
     attempt = re.search(r'name="attempt" value="([^"]*)"', page)
-    assert len(slots) == SLOTS and attempt, page[:800]
+    if not slots:  # every place already held by the others: no time left to choose
+        outcome[n] = "full"
+        return
+    assert attempt, page[:800]
+    # A time whose places the others hold already is not offered: choose among the rest.
     status, headers, page = person.go("POST", "/book/hold", {
         "csrf_token": token_in(page), "service": cluster.service_id, "attempt": attempt.group(1),
-        "slot": slots[n % SLOTS]})
+        "slot": slots[n % len(slots)]})
     if status == 409:
         outcome[n] = "full"
         return
