@@ -59,16 +59,17 @@ DAYS = 13
 
 
 # The SMTP server runs in a process of its own, as a real one would (not competing with
-# the planner for its interpreter); it counts what it accepted in a file.
+# the planner for its interpreter); it notes when each message arrived in a file.
 SERVER = """
 import sys
+import time
 from pathlib import Path
 from aiosmtpd.controller import Controller
 
 class Inbox:
-    count = 0
+    arrivals = []
     async def handle_DATA(self, server, session, envelope):
-        Inbox.count += 1
+        Inbox.arrivals.append(time.time())
         return "250 Message accepted"
 
 controller = Controller(Inbox(), hostname="127.0.0.1", port=int(sys.argv[1]))
@@ -77,7 +78,7 @@ print("ready", flush=True)
 try:
     sys.stdin.read()
 finally:
-    Path(sys.argv[2]).write_text(str(Inbox.count))
+    Path(sys.argv[2]).write_text("".join(f"{t}\\n" for t in Inbox.arrivals))
     controller.stop()
 """
 
@@ -91,12 +92,16 @@ class SmtpServer:
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "ready"
 
-    def stop(self) -> int:
-        """Stop the server; how many messages it accepted."""
+    def stop_times(self) -> list[float]:
+        """Stop the server; when each message it accepted arrived (time.time())."""
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=30)
-        return int(self.tally.read_text())
+        return [float(moment) for moment in self.tally.read_text().split()]
+
+    def stop(self) -> int:
+        """Stop the server; how many messages it accepted."""
+        return len(self.stop_times())
 
 
 def free_port() -> int:
