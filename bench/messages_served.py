@@ -55,9 +55,10 @@ STAFF = ("gestion1@bench.example", "Banc-Essai-2026!")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def prepare(url: str, appointments: int) -> tuple[str, str]:
-    """The bench database: appointments, their reminders queued (due far ahead), a gestion1;
-    the paths of the two staff pages."""
+def prepare(url: str, appointments: int, burst: int) -> tuple[str, str]:
+    """The bench database: appointments, their reminders queued (due far ahead but `burst`
+    emails due in an hour, so that the Messages screen lists the same day's messages idle and
+    during the burst), a gestion1; the paths of the two staff pages."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "SCHEDULER_ENABLED": False, "TESTING": True})
     with app.app_context():
@@ -66,6 +67,8 @@ def prepare(url: str, appointments: int) -> tuple[str, str]:
         communications.plan()
         db.session.execute(update(Message).values(due_at=datetime.now(UTC)
                                                   + timedelta(days=400)))
+        db.session.commit()
+        move_burst(burst, datetime.now(UTC) + timedelta(hours=1))
         user = User(email=STAFF[0], first_name="Banc", last_name="Essai")
         user.set_password(STAFF[1])
         user.roles.append(RoleAssignment(role="gestion1"))
@@ -190,15 +193,21 @@ def sending_spans(arrivals: list[float], gap: float = 2.0) -> list[tuple[float, 
     return spans
 
 
+def move_burst(count: int, due_at: datetime) -> None:
+    """The burst's emails (the first `count` email reminders) fall due at `due_at`."""
+    keep = select(Message.id).where(Message.channel == "email", Message.status == "pending") \
+        .order_by(Message.id).limit(count).scalar_subquery()
+    db.session.execute(update(Message).where(Message.id.in_(keep)).values(due_at=due_at))
+    db.session.commit()
+
+
 def queue_burst(url: str, count: int) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        keep = select(Message.id).where(Message.channel == "email",
-                                        Message.status == "pending") \
-            .order_by(Message.id).limit(count).scalar_subquery()
-        connection.execute(update(Message).where(Message.id.in_(keep))
-                           .values(due_at=datetime.now(UTC) - timedelta(minutes=1)))
-    engine.dispose()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "SCHEDULER_ENABLED": False, "TESTING": True})
+    with app.app_context():
+        move_burst(count, datetime.now(UTC) - timedelta(minutes=1))
+        db.session.remove()
+        db.engine.dispose()
 
 
 def sent_count(url: str) -> tuple[int, int]:
@@ -249,7 +258,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         url = args.database_url or f"sqlite:///{folder / 'served.db'}"
-        pages_paths = prepare(url, args.appointments)
+        pages_paths = prepare(url, args.appointments, args.burst)
         pages = {"Messages screen": pages_paths[0], "Appointments day view": pages_paths[1]}
         smtp = SmtpServer(folder)
         port = free_port()
