@@ -266,7 +266,8 @@ def main() -> None:
         try:
             jars = [sign_in(port) for _ in range(args.clients)]
             clients(port, jars, pages, 3)  # warm every worker; the scheduler starts
-            leader = (folder / "scheduler.lock").read_text().strip()
+            lock = folder / "scheduler.lock"  # SQLite; PostgreSQL: an advisory lock
+            leader = lock.read_text().strip() if lock.exists() else "holding the lock"
             idle = clients(port, jars, pages, args.idle)
             queue_burst(url, args.burst)
             began = time.time()
