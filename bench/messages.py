@@ -9,7 +9,8 @@ tests use), and whether the scheduler's work slows a staff page.
 2. Makes `--send` of those messages due and sends them with `dispatch_due` (the scheduler's
    pass) through aiosmtpd: messages per second and SQL statements per message.
 3. Times a staff page (the Messages screen) from another thread: idle, then during a send
-   burst in the same process (as APScheduler runs), p50 and p95 of each.
+   burst in the same process (as APScheduler runs, the sending thread niced as the
+   scheduler's are unless `--same-priority`), p50 and p95 of each.
 
 Peak memory is the process's peak resident size (ru_maxrss) after each phase. Prints
 figures; asserts nothing.
@@ -52,6 +53,7 @@ from webapp.models import (  # noqa: E402
     User,
 )
 from webapp.organization import ensure_organization  # noqa: E402
+from webapp.priority import lower_this_thread  # noqa: E402
 from webapp.timeutil import local_today, planner_zone  # noqa: E402
 
 PASSWORD = "Bench-Password-1!"
@@ -59,16 +61,17 @@ DAYS = 13
 
 
 # The SMTP server runs in a process of its own, as a real one would (not competing with
-# the planner for its interpreter); it counts what it accepted in a file.
+# the planner for its interpreter); it notes when each message arrived in a file.
 SERVER = """
 import sys
+import time
 from pathlib import Path
 from aiosmtpd.controller import Controller
 
 class Inbox:
-    count = 0
+    arrivals = []
     async def handle_DATA(self, server, session, envelope):
-        Inbox.count += 1
+        Inbox.arrivals.append(time.time())
         return "250 Message accepted"
 
 controller = Controller(Inbox(), hostname="127.0.0.1", port=int(sys.argv[1]))
@@ -77,7 +80,7 @@ print("ready", flush=True)
 try:
     sys.stdin.read()
 finally:
-    Path(sys.argv[2]).write_text(str(Inbox.count))
+    Path(sys.argv[2]).write_text("".join(f"{t}\\n" for t in Inbox.arrivals))
     controller.stop()
 """
 
@@ -91,12 +94,16 @@ class SmtpServer:
         assert self.process.stdout is not None
         assert self.process.stdout.readline().strip() == "ready"
 
-    def stop(self) -> int:
-        """Stop the server; how many messages it accepted."""
+    def stop_times(self) -> list[float]:
+        """Stop the server; when each message it accepted arrived (time.time())."""
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=30)
-        return int(self.tally.read_text())
+        return [float(moment) for moment in self.tally.read_text().split()]
+
+    def stop(self) -> int:
+        """Stop the server; how many messages it accepted."""
+        return len(self.stop_times())
 
 
 def free_port() -> int:
@@ -209,7 +216,7 @@ def page_times(client: Any, requests: int) -> list[float]:
     return sorted(times)
 
 
-def burst_phase(app: Any, count: int, requests: int) -> None:
+def burst_phase(app: Any, count: int, requests: int, niced: bool) -> None:
     client = app.test_client()
     response = client.post("/admin/login", data={"email": "pilote@bench.example",
                                                  "password": PASSWORD})
@@ -221,6 +228,8 @@ def burst_phase(app: Any, count: int, requests: int) -> None:
     done = threading.Event()
 
     def sender() -> None:
+        if niced:  # as the scheduler's threads are (webapp/priority.py)
+            lower_this_thread()
         with app.app_context():
             while dispatch_due():
                 pass
@@ -248,6 +257,8 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=2_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--same-priority", action="store_true",
+                        help="the sending thread at the page's CPU priority (not niced)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         smtp = SmtpServer(Path(folder))
@@ -271,7 +282,7 @@ def main() -> None:
             total = db.session.scalar(select(func.count()).select_from(Message))
             print(f"messages in the outbox: {total}")
             db.session.remove()
-        burst_phase(app, args.burst, args.requests)
+        burst_phase(app, args.burst, args.requests, not args.same_priority)
         print(f"the SMTP server accepted {smtp.stop()} messages")
 
 

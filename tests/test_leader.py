@@ -77,3 +77,34 @@ def test_postgres_one_process_of_all_servers_holds_the_advisory_lock(
         assert other_process_takes(postgres_url, elsewhere)  # the lock is free again
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "setpriority"), reason="no per-thread nice")
+def test_jobs_run_at_a_lower_cpu_priority_than_pages() -> None:
+    """The scheduler's threads are niced (pages in every worker go first); the thread that
+    starts the scheduler, like a page's, keeps its priority."""
+    import os
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from webapp.priority import JOB_NICENESS, job_executors
+
+    seen: list[int] = []
+    done = threading.Event()
+
+    def job() -> None:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        done.set()
+
+    # A scheduler of its own, with the planner's executor settings.
+    own = BackgroundScheduler(timezone="UTC", executors=job_executors())
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    own.start()
+    try:
+        own.add_job(job)
+        assert done.wait(10)
+    finally:
+        own.shutdown()
+    assert seen == [max(JOB_NICENESS, mine)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine

@@ -13,6 +13,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .priority import job_executors
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -33,4 +35,4 @@ csrf = CSRFProtect()
 compress = Compress()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-scheduler = BackgroundScheduler(timezone="UTC")
+scheduler = BackgroundScheduler(timezone="UTC", executors=job_executors())
