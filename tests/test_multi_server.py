@@ -6,6 +6,7 @@ rate limits counted once per address across servers, and one process of all runs
 """
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -133,8 +134,12 @@ def cluster(tmp_path: Path, postgres_url: str) -> Iterator[Cluster]:
                              stderr=subprocess.DEVNULL, start_new_session=True)
     processes.append(nginx)
     try:
+        # Each server up on its own port first: a request through nginx to a server still
+        # booting would mark it failed, and nginx would send everything to the other one.
+        wait_until(lambda: all(_direct_health(port) == 200 for port in apps), 90,
+                   "both servers did not answer /healthz")
         wait_until(lambda: all(request(https_port, "GET", "/healthz")[0] == 200
-                               for _ in range(4)), 90, "both servers did not answer /healthz")
+                               for _ in range(4)), 30, "nginx did not pass /healthz on")
         yield Cluster(https_port, postgres_url, inbox, apps, logs, tmp_path / "access.log",
                       location_id, service_id)
     finally:
@@ -161,6 +166,18 @@ class Citizen:
             self.cookies[name] = value
         assert status != 500 and "Traceback" not in page, page[:500]
         return status, headers, page
+
+
+def _direct_health(port: int) -> int:
+    """The status of one server's /healthz, asked on its own port (0 while it is down)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+        return connection.getresponse().status
+    except OSError:
+        return 0
+    finally:
+        connection.close()
 
 
 def token_in(page: str) -> str:
