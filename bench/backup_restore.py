@@ -17,13 +17,14 @@ import secrets
 import sys
 import tempfile
 import time as clock
-import uuid
 from datetime import time, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
+
+from databases import drop_postgres, postgres_database  # noqa: E402  (bench/databases.py)
 
 from webapp import create_app  # noqa: E402
 from webapp.extensions import db  # noqa: E402
@@ -101,22 +102,6 @@ def run(kind: str, url: str, appointments: int, folder: Path, target: str) -> No
     print(f"{kind:10} {appointments:>9,} appointments (filled in {filled:.1f} s): "
           f"backup {took_backup:.1f} s, {size:.1f} MB; restore {took_restore:.1f} s; "
           f"restored {count:,} appointments")
-
-
-def postgres_database(base: str) -> str:
-    name = "bench_" + uuid.uuid4().hex[:8]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_postgres(base: str, url: str) -> None:
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)"))
-    admin.dispose()
 
 
 def main() -> None:

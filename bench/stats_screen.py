@@ -19,15 +19,15 @@ import random
 import sys
 import tempfile
 import time as clock
-import uuid
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
+from databases import drop_postgres, postgres_database  # noqa: E402  (bench/databases.py)
 from timing import p50, p95, timed_gets  # noqa: E402  (bench/timing.py)
 
 from webapp import create_app  # noqa: E402
@@ -129,22 +129,6 @@ def timed(client: Any, url: str, requests: int, queries: list[int]) -> dict[str,
             "queries": queries[0] / (requests + 1)}  # the warm-up asks the same
 
 
-def postgres_database(base: str) -> str:
-    name = "bench_stats_" + uuid.uuid4().hex[:8]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_postgres(base: str, url: str) -> None:
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)"))
-    admin.dispose()
-
-
 def run(url: str, requests: int) -> None:
     """Fill the database at `url`, then time the pages and print the figures."""
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
@@ -206,7 +190,7 @@ def main() -> None:
         base = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_POSTGRES_URL")
         if not base:
             sys.exit("Set BENCH_POSTGRES_URL or TEST_POSTGRES_URL (./scripts/postgres.sh).")
-        url = postgres_database(base)
+        url = postgres_database(base, "bench_stats_")
         try:
             run(url, args.requests)
         finally:

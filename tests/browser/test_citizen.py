@@ -24,14 +24,18 @@ pytestmark = pytest.mark.browser
 DAY = local_today() + timedelta(days=2)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: Any) -> Iterator[tuple[str, Any, str]]:
-    app = planner_app(tmp_path_factory.mktemp("citizen"), demo=False)
+def citizen_planner(folder: Any, day: Any, start: str, end: str,
+                    phone: str = "") -> tuple[Any, str]:
+    """A planner with one vaccine, one question and one location open online on `day`;
+    the app and the day's times URL (the question answered)."""
+    app = planner_app(folder, demo=False)
     with app.app_context():
         from webapp.organization import ensure_organization
 
         org = ensure_organization()
         org.name_fr = org.name_en = "Pharmacie Test"
+        if phone:
+            org.phone = phone
         org.online_booking_open = True
         service = make_service(name="Vaccin", name_en="Vaccine")
         question = EligibilityQuestion(text_fr="18 ans ou plus?", text_en="18 or older?", answers=[
@@ -39,15 +43,21 @@ def server(tmp_path_factory: Any) -> Iterator[tuple[str, Any, str]]:
         service.questions.append(question)
         alma = make_location("Pharmacie Alma", "G8B 1M4")
         team = make_team(locations=[alma], services=[service])
-        make_block(alma, team, [service], DAY, "09:00", "12:00", per_slot=1)
+        make_block(alma, team, [service], day, start, end, per_slot=1)
         db.session.commit()
-        times = (f"/book/{alma.id}/{service.id}/{DAY.isoformat()}"
+        times = (f"/book/{alma.id}/{service.id}/{day.isoformat()}"
                  f"?q{question.id}={question.answers[0].id}")
+    return app, times
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: Any) -> Iterator[tuple[str, Any, str]]:
+    app, times = citizen_planner(tmp_path_factory.mktemp("citizen"), DAY, "09:00", "12:00")
     with serving(app) as base:
         yield base, app, times
 
 
-def _phone(browser: Any, javascript: bool = True) -> Any:
+def phone_page(browser: Any, javascript: bool = True) -> Any:
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-CA",
                                   is_mobile=True, has_touch=True, java_script_enabled=javascript)
     return context.new_page()
@@ -69,7 +79,7 @@ def _fill(page: Any, first: str = "Gaston") -> None:
 
 def test_a_double_tap_on_a_time_holds_one_place(browser, server):
     base, app, times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + times)
     before = len(_holds(app))
     sent = []
@@ -92,7 +102,7 @@ def test_a_double_tap_on_a_time_holds_one_place(browser, server):
 
 def test_without_javascript_the_confirmation_goes_to_both_contacts(browser, server):
     base, app, times = server
-    page = _phone(browser, javascript=False)
+    page = phone_page(browser, javascript=False)
     page.goto(base + times)
     page.get_by_role("button", name="10 h 00", exact=True).click()
     _fill(page)
@@ -112,7 +122,7 @@ def test_without_javascript_the_confirmation_goes_to_both_contacts(browser, serv
 def test_after_the_ten_minutes_someone_took_the_place_and_the_details_are_kept(browser,
                                                                                server):
     base, app, times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + times)
     page.get_by_role("button", name="11 h 00", exact=True).click()
     expect(page.get_by_role("heading", name="Vos renseignements")).to_be_visible()
@@ -141,7 +151,7 @@ def test_after_the_ten_minutes_someone_took_the_place_and_the_details_are_kept(b
 
 def test_errors_lead_to_the_fields_and_a_typed_birth_date_books(browser, server):
     base, _app, times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + times)
     page.get_by_role("button", name="9 h 30", exact=True).click()
     page.get_by_role("textbox", name="Prénom", exact=True).fill("Gaston")
@@ -171,7 +181,7 @@ def test_the_pop_up_is_a_modal_closed_by_esc_and_shown_once(browser, server):
         ensure_organization().popup_fr = "Apportez votre carte."
         db.session.commit()
     location = re.sub(r"^/book/(\d+)/(\d+)/.*$", r"/location/\1/\2", times)
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + location)
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
@@ -195,7 +205,7 @@ def test_the_pop_up_is_a_modal_closed_by_esc_and_shown_once(browser, server):
 
 def test_postal_code_messages_and_area_names_in_french(browser, server):
     base, _app, _times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + "/")
     code = page.get_by_label("Code postal")
     for typed, said in (("123", "Un code postal a 6 caractères"),
@@ -244,7 +254,7 @@ def test_every_step_reads_at_200_percent_without_sideways_scroll(browser, server
 
 def test_the_language_switch_keeps_what_was_typed(browser, server):
     base, _app, times = server
-    page = _phone(browser, javascript=False)
+    page = phone_page(browser, javascript=False)
     page.goto(base + times)
     page.get_by_role("button", name="10 h 45", exact=True).click()
     page.get_by_role("textbox", name="Prénom", exact=True).fill("Rosalie")

@@ -13,11 +13,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Appointment, EligibilityAnswer, EligibilityQuestion
+from webapp.models import Appointment
 from webapp.timeutil import local_today
 
-from ..factories import make_block, make_location, make_service, make_team
-from .conftest import planner_app, serving
+from .conftest import serving
+from .test_citizen import citizen_planner, phone_page
 from .test_public_journey import check_accessibility, narrow
 
 pytestmark = pytest.mark.browser
@@ -26,32 +26,10 @@ DAY = local_today() + timedelta(days=3)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any) -> Iterator[tuple[str, Any, str]]:
-    app = planner_app(tmp_path_factory.mktemp("citizen-steps"), demo=False)
-    with app.app_context():
-        from webapp.organization import ensure_organization
-
-        org = ensure_organization()
-        org.name_fr = org.name_en = "Pharmacie Test"
-        org.phone = "418 555-0199"
-        org.online_booking_open = True
-        service = make_service(name="Vaccin", name_en="Vaccine")
-        question = EligibilityQuestion(text_fr="18 ans ou plus?", text_en="18 or older?", answers=[
-            EligibilityAnswer(text_fr="Oui", text_en="Yes", eligible=True, position=1)])
-        service.questions.append(question)
-        alma = make_location("Pharmacie Alma", "G8B 1M4")
-        team = make_team(locations=[alma], services=[service])
-        make_block(alma, team, [service], DAY, "13:00", "16:00", per_slot=1)
-        db.session.commit()
-        times = (f"/book/{alma.id}/{service.id}/{DAY.isoformat()}"
-                 f"?q{question.id}={question.answers[0].id}")
+    app, times = citizen_planner(tmp_path_factory.mktemp("citizen-steps"), DAY, "13:00",
+                                 "16:00", phone="418 555-0199")
     with serving(app) as base:
         yield base, app, times
-
-
-def _phone(browser: Any, javascript: bool = True) -> Any:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-CA",
-                                  is_mobile=True, has_touch=True, java_script_enabled=javascript)
-    return context.new_page()
 
 
 def _box(page: Any, name: str) -> Any:
@@ -79,7 +57,7 @@ def test_another_time_keeps_the_typed_details_through_a_language_switch(browser,
                                                                        javascript):
     base, app, times = server
     first, later = ("13 h 00", "13 h 30") if javascript else ("14 h 00", "14 h 30")
-    page = _phone(browser, javascript)
+    page = phone_page(browser, javascript)
     page.goto(base + times)
     page.get_by_role("button", name=first, exact=True).click()
     _fill(page, "Rosalie", birth="12 mai 1948", last="Js" if javascript else "Nojs")
@@ -119,7 +97,7 @@ def test_another_time_keeps_the_typed_details_through_a_language_switch(browser,
 
 def test_enter_in_a_field_books_and_does_not_switch_language(browser, server):
     base, _app, times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + times)
     page.get_by_role("button", name="15 h 00", exact=True).click()
     _box(page, "Prénom").fill("Gaston")
@@ -131,7 +109,7 @@ def test_enter_in_a_field_books_and_does_not_switch_language(browser, server):
 
 def test_a_birth_date_that_reads_two_ways_is_said_as_read(browser, server):
     base, app, times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + times)
     page.get_by_role("button", name="13 h 15", exact=True).click()
     _fill(page, "Gaston", birth="05/12/1948", last="Lu")
@@ -163,7 +141,7 @@ def test_a_birth_date_that_reads_two_ways_is_said_as_read(browser, server):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_the_printed_coupon(browser, server, javascript):
     base, _app, times = server
-    page = _phone(browser, javascript)
+    page = phone_page(browser, javascript)
     page.goto(base + times)
     page.get_by_role("button", name="14 h 15" if javascript else "14 h 45", exact=True).click()
     _fill(page, "Gaston", last="Js" if javascript else "Nojs")
@@ -199,7 +177,7 @@ def test_the_printed_coupon(browser, server, javascript):
 
 def test_the_end_of_the_hold_is_said_and_the_details_still_book(browser, server):
     base, app, times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.clock.install()
     page.goto(base + times)
     page.get_by_role("button", name="15 h 15", exact=True).click()
@@ -225,9 +203,9 @@ def test_the_end_of_the_hold_is_said_and_the_details_still_book(browser, server)
     page.context.close()
 
 
-def test_the_header_names_the_other_language_and_fits_a_phone(browser, server):
+def test_the_header_names_the_other_language_and_fits_aphone_page(browser, server):
     base, _app, _times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + "/")
     switch = page.get_by_role("button", name="English", exact=True)
     expect(switch).to_have_attribute("lang", "en")
@@ -249,7 +227,7 @@ def test_the_header_names_the_other_language_and_fits_a_phone(browser, server):
 
 def test_a_wrong_birth_date_on_the_cancel_page_marks_the_fields(browser, server):
     base, _app, _times = server
-    page = _phone(browser)
+    page = phone_page(browser)
     page.goto(base + "/cancel")
     page.get_by_role("textbox", name="Numéro de confirmation").fill("ABC479")
     page.get_by_role("textbox", name="Date de naissance ou courriel").fill("12/05/1948")
