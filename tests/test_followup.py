@@ -214,6 +214,41 @@ def test_tick_all_matching_stays_in_scope(client: Any, auth: Any, clinic: Any) -
     assert db.session.get(Appointment, clinic["cote"].id).attendance == "undefined"
 
 
+def test_tick_all_beyond_the_most_one_action_handles_is_said(
+        client: Any, auth: Any, clinic: Any, monkeypatch: Any) -> None:
+    """Issue: "tick all" was silently capped at MAX_BULK ids. Now the list, the question
+    and the report say which rows are processed (the first ones in the list's order)."""
+    monkeypatch.setattr(followup, "MAX_BULK", 2)  # today's list has 4 active rows
+    auth.login(Role.GESTION1)
+    assert "Tick the first 2 of the 4 matching (the most one action handles)" in \
+        _names(client)
+    form = {"all": "1", "action": "absent"}
+    asked = text(client.post("/admin/followup/bulk", data=form, headers=HX))
+    assert "“Mark absent”: 2 appointments. Go ahead?" in asked
+    assert ("One action handles at most 2 appointments: the first 2 of the 4 found, in the "
+            "list's order. The other 2 stay as they are") in asked
+    done = text(client.post("/admin/followup/bulk", data={**form, "confirmed": "1"},
+                            follow_redirects=True))
+    assert "2 done. 2 other matching appointments were not processed: one action handles " \
+        "at most 2." in done
+    db.session.expire_all()
+    marked = [db.session.get(Appointment, clinic[k].id).attendance
+              for k in ("cote", "roy", "nobirth", "other_team")]
+    assert marked == ["absent", "absent", "undefined", "undefined"]  # the list's first two
+    client.set_cookie("lang", "fr_CA")
+    assert "Cocher les 2 premiers des 4 rendez-vous trouvés" in _names(client)
+
+
+def test_tick_all_within_the_most_one_action_handles_says_all(
+        client: Any, auth: Any, clinic: Any) -> None:
+    auth.login(Role.GESTION1)
+    assert "Tick all 4 matching" in _names(client)
+    asked = text(client.post("/admin/followup/bulk", data={"all": "1", "action": "absent"},
+                             headers=HX))
+    assert "“Mark absent”: 4 appointments. Go ahead?" in asked
+    assert "One action handles at most" not in asked
+
+
 def test_consultation_cannot_mark(client: Any, auth: Any, clinic: Any) -> None:
     auth.login(Role.CONSULTATION1)
     assert 'name="action"' not in text(client.get("/admin/followup/"))

@@ -60,6 +60,24 @@ def test_long_and_short_dates_per_locale():
     assert fmt.date_text(NINE_THIRTY, "weekday", "en") == "Mon"
 
 
+@pytest.mark.parametrize("form, first, second", [
+    ("long", "vendredi 1er mai 2026", "samedi 2 mai 2026"),
+    ("short", "ven. 1er mai", "sam. 2 mai"),
+    ("day_month", "1er mai", "2 mai"),
+    ("day_month_name_year", "1er mai 2026", "2 mai 2026"),
+    ("month", "mai 2026", "mai 2026"),
+])
+def test_french_writes_the_first_of_the_month_1er(form, first, second):
+    """Québec French writes "le 1er mai" (the first of the month only), English "May 1"."""
+    assert fmt.date_text(date(2026, 5, 1), form, "fr_CA") == first
+    assert fmt.date_text(date(2026, 5, 2), form, "fr_CA") == second
+
+
+def test_english_has_no_french_ordinal():
+    assert fmt.date_text(date(2026, 5, 1), lang="en") == "Friday, May 1, 2026"
+    assert fmt.date_text(date(2026, 5, 1), "day_month", "en") == "May 1"
+
+
 @pytest.mark.parametrize("lang, value, places, expected", [
     ("fr_CA", 12.5, 1, "12,5"), ("en", 12.5, 1, "12.5"), ("fr_CA", 0, 1, "0,0"),
     ("fr_CA", 2.5, None, "2,5"), ("en", 3.0, None, "3"), ("en", 7.25, 0, "7"),

@@ -269,7 +269,7 @@ def build(query: FollowupQuery, location_scope: Optional[int],
     if query.view == "availability":  # FUP-2 "availability only": no appointment read
         return Page([], 0, 1, 1)
     stmt = filtered(query, location_scope, team_scope)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = _count(stmt)
     pages = max(1, -(-total // per_page))
     if query.page > pages:
         query.problems.append(_("There is no page %(page)s; the last page is shown.",
@@ -344,6 +344,8 @@ def message_counts(appointments: list[Appointment]) -> list[tuple[int, int]]:
 # -- bulk attendance (FUP-7) ---------------------------------------------------------------
 
 ATTENDANCES = ("present", "absent", "not_eligible", "undefined")
+# The most rows one action handles (one transaction, one audit row); "tick all" beyond it
+# takes the first ones in the list's order, and the pages say so (`matching_count`).
 MAX_BULK = 10_000
 
 
@@ -359,11 +361,22 @@ class BulkResult:
 
 def chosen_ids(raw_ids: list[str], query: Optional[FollowupQuery], location_scope: Optional[int],
                team_scope: Optional[set[int]]) -> list[int]:
-    """The ticked ids, or with `query` ("tick all N matching") every id it selects."""
+    """The ticked ids, or with `query` ("tick all N matching") every id it selects: at most
+    `MAX_BULK`, the first ones in the list's order."""
     if query is not None:
         stmt = filtered(query, location_scope, team_scope).with_only_columns(Appointment.id)
-        return list(db.session.scalars(stmt.limit(MAX_BULK)))
+        return list(db.session.scalars(stmt.order_by(*_order(query.sort)).limit(MAX_BULK)))
     return _ids(raw_ids[:MAX_BULK], "", [])
+
+
+def matching_count(query: FollowupQuery, location_scope: Optional[int],
+                   team_scope: Optional[set[int]]) -> int:
+    """How many appointments the query selects in the role's scope (the list's count)."""
+    return _count(filtered(query, location_scope, team_scope))
+
+
+def _count(stmt: Select[Any]) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def set_attendance(ids: list[int], attendance: str, location_scope: Optional[int],

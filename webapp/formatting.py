@@ -17,7 +17,13 @@ from typing import Any, Optional
 
 import phonenumbers
 from babel import Locale
-from babel.dates import DateTimePattern, match_skeleton, parse_pattern
+from babel.dates import (
+    DateTimePattern,
+    match_skeleton,
+    parse_pattern,
+    tokenize_pattern,
+    untokenize_pattern,
+)
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import get_locale, gettext, ngettext
@@ -60,6 +66,18 @@ def _pattern(form: str, lang: str) -> DateTimePattern:
     skeletons = locale.datetime_skeletons
     skeleton = wanted if wanted in skeletons else match_skeleton(wanted, skeletons) or wanted
     return parse_pattern(skeletons[skeleton])
+
+
+@cache
+def _first_of_month_pattern(form: str, lang: str) -> DateTimePattern:
+    """The form's pattern with "er" after the day number: French writes "le 1er mai"
+    (the first of the month only; "le 2 mai"). A form without the day is unchanged."""
+    tokens: list[tuple[str, Any]] = []
+    for token in tokenize_pattern(_pattern(form, lang).pattern):
+        tokens.append(token)
+        if token == ("field", ("d", 1)):
+            tokens.append(("chars", "er"))
+    return parse_pattern(untokenize_pattern(tokens))
 
 
 def language(lang: Optional[str] = None) -> str:
@@ -124,8 +142,10 @@ def iso_date(value: datetime | date) -> str:
 
 def date_text(value: datetime | date, form: str = "long", lang: Optional[str] = None) -> str:
     """A day in words, in one of the `DATE_FORMS`: "long" is lundi 15 février 2021."""
-    lang = language(lang)
-    return str(_pattern(form, lang).apply(_day(value), _locale(lang)))
+    lang, day = language(lang), _day(value)
+    pattern = (_first_of_month_pattern(form, lang) if day.day == 1 and lang == "fr_CA"
+               else _pattern(form, lang))
+    return str(pattern.apply(day, _locale(lang)))
 
 
 def decimal(value: float, places: Optional[int] = None, lang: Optional[str] = None) -> str:

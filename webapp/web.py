@@ -20,6 +20,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import RequestRedirect
 
 from . import dbtx, formatting, leader
 from .accounts import sessions
@@ -100,6 +101,34 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback if parts.scheme or parts.netloc else target
 
 
+def language_switch_next(back: Optional[str] = None) -> str:
+    """Where the language switch leads back: this page, in the other language. A page
+    rendered in answer to a POST (a form's errors, a time just taken) has no address of
+    its own, and `/book/hold` answers 405 to a GET: there the switch leads to `back`, the
+    page the template names (the day's times the citizen came from), else to this address
+    when it also answers a GET (a form shown again), else to the nearest enclosing address
+    that does (`/admin/config/personal-data/period` -> `/admin/config/personal-data`),
+    never to the referrer."""
+    here = request.full_path.rstrip("?")
+    if request.method in ("GET", "HEAD"):
+        return here
+    if back:
+        return back
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    path = request.path
+    while True:
+        try:
+            adapter.match(path, method="GET")
+            return here if path == request.path else path
+        except RequestRedirect as moved:  # the address with its slash (/admin/followup/)
+            return urlsplit(moved.new_url).path
+        except HTTPException:  # 405, 404
+            pass
+        if path in ("", "/"):
+            return url_for("public.home")
+        path = path.rstrip("/").rsplit("/", 1)[0] or "/"
+
+
 def remember_language(response: Any, lang: str) -> Any:
     """Keep the interface language in this browser (and on the account when signed in)."""
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
@@ -146,6 +175,7 @@ def _template_context() -> dict[str, Any]:
         "version": current_app.config["VERSION"],
         "support_email": current_app.config["SUPPORT_EMAIL"],
         "can": can,
+        "language_switch_next": language_switch_next,
         "Perm": Perm,
         "Role": Role,
     }

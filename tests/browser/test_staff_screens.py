@@ -45,6 +45,24 @@ def test_schedules_open_on_the_day_view_on_a_phone(phone, live_server):
     expect(phone.locator(".cal-grid.view-week")).to_be_visible()
 
 
+@pytest.mark.parametrize("menu, row", [("appointments", ".apt-slot"), ("schedules", ".slot")])
+def test_on_a_phone_the_day_views_block_heading_hides_no_slot(phone, live_server, menu, row):
+    """The block's heading floated over the first slot rows of the day view at 360-390 px
+    (their times and patients hidden): it now sits above them."""
+    sign_in(phone, live_server, "gestion1")
+    day = local_today() + timedelta(days=1)
+    phone.goto(f"{live_server}/admin/{menu}/?location=1&view=day&date={day}")
+    blocks = phone.locator(".cal-block")
+    expect(blocks.first).to_be_visible()
+    for n in range(min(blocks.count(), 4)):
+        block = blocks.nth(n)
+        block.scroll_into_view_if_needed()
+        head = block.locator(".blk-head").bounding_box()
+        first = block.locator(row).first.bounding_box()
+        assert head and first
+        assert first["y"] >= head["y"] + head["height"] - 1, (menu, n, head, first)
+
+
 def test_consultation2_top_bar_fits_one_line_at_1280(page, live_server):
     """Issue 17, point 10."""
     sign_in(page, live_server, "consultation2")

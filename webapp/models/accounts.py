@@ -39,8 +39,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # The role chosen in the user menu; one of `roles` (no foreign key: the two tables
     # would reference each other).
     active_role_id: Mapped[Optional[int]]
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

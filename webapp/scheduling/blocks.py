@@ -267,7 +267,11 @@ def update_block(block: ScheduleBlock, data: BlockData, expected_version: int,
     wanted = {s.starts_at: s for s in slot_starts(data.day, data.start, data.end, data.duration,
                                                  planner_zone())}
     current = db.session.scalars(select(Slot).where(Slot.block_id == block.id)).all()
-    too_full = [s for s in current if s.starts_at in wanted and s.booked > data.per_slot]
+    # A slot may have fewer places than the block's (a clone copies what was left of each
+    # slot): only a change of the places per slot sets every slot's places.
+    resized = data.per_slot != block.per_slot_capacity
+    too_full = [s for s in current
+                if resized and s.starts_at in wanted and s.booked > data.per_slot]
     if too_full:
         raise ScheduleError(_("Slots already hold more than %(count)s appointments: %(slots)s. "
                               "Nothing was changed.", count=data.per_slot,
@@ -285,7 +289,9 @@ def update_block(block: ScheduleBlock, data: BlockData, expected_version: int,
     kept = {s.starts_at for s in current} & wanted.keys()
     for slot in current:
         if slot.starts_at in kept:
-            slot.capacity, slot.ends_at = data.per_slot, wanted[slot.starts_at].ends_at
+            if resized:
+                slot.capacity = data.per_slot
+            slot.ends_at = wanted[slot.starts_at].ends_at
             slot.team_id, slot.online_open, slot.day = data.team.id, data.online_open, data.day
     try:
         db.session.flush()

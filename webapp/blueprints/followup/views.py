@@ -65,7 +65,7 @@ def index() -> Response:
         "followup/index.html", "followup/_list.html", q=query, result=page, free=free,
         can_edit=can(Perm.FOLLOWUP_EDIT), period_labels=PERIOD_LABELS,
         status_labels=STATUS_LABELS, attendance_labels=ATTENDANCE_LABELS,
-        action_labels=ACTION_LABELS, view_labels=VIEW_LABELS,
+        action_labels=ACTION_LABELS, view_labels=VIEW_LABELS, max_bulk=followup.MAX_BULK,
         columns=followup_columns.chosen(current_user), column_labels=followup_columns.COLUMNS,
         **choices, **_names(choices))
     # The camera reads coupons' QR codes here only (followup-scan.js); elsewhere it is off.
