@@ -151,3 +151,30 @@ def test_priority_for_a_citizen_holding_a_place(tmp_path):
 def test_no_gate_when_turned_off(tmp_path):
     app = make_app(tmp_path, ADMISSION_ACTIVE=0)
     assert "admission" not in app.extensions
+
+
+def test_a_staff_page_in_another_worker_holds_back_this_ones_public_requests(tmp_path):
+    """Two workers (two gates) share the staff board of their instance folder."""
+    from webapp.admission import StaffBoard
+
+    path = tmp_path / "admission-staff.bin"
+    here, there = Gate(2, 4, StaffBoard(path)), Gate(2, 4, StaffBoard(path))
+    began = there.staff_enter()
+    assert not here.enter(True, 0)  # its first moments: no public request starts here either
+    there.staff_leave(began)
+    assert here.enter(True, 0) and here.enter(True, 0)  # gone: the full pace again
+    here.leave(), here.leave()
+    long_export = there.staff_enter(began=time.monotonic() - 60)
+    assert here.enter(True, 0) and not here.enter(True, 0)  # then one at a time
+    there.staff_leave(long_export)
+    assert here.enter(True, 0) and here.active == 2
+    assert StaffBoard(path).read()[0] == 0
+
+
+def test_a_worker_that_died_mid_page_does_not_slow_the_others_for_ever(tmp_path):
+    from webapp.admission import STAFF_STALE, StaffBoard
+
+    path = tmp_path / "admission-staff.bin"
+    StaffBoard(path).change(+1, time.monotonic() - STAFF_STALE - 1)  # never left
+    gate = Gate(2, 4, StaffBoard(path))
+    assert gate.enter(True, 0) and gate.enter(True, 0)

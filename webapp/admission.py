@@ -10,16 +10,23 @@ goes first and may wait up to `ADMISSION_PRIORITY_WAIT` seconds for a turn; a ne
 a page that never comes. Those inside thus finish their booking at the server's full pace
 while the others are told how long to wait. Staff pages, static files and /healthz do not
 wait; while a staff page is being made no public request starts in that process for its
-first half second, then one at a time, so the pharmacy's own screens stay quick in a rush.
+first half second, then one at a time, so the pharmacy's own screens stay quick in a rush;
+the workers share that news through a tiny file mapped in memory (`StaffBoard`), so a staff
+page in one worker also holds back the public requests of the others.
 Threads parked at the gate cost nothing, so gunicorn runs more of them (gunicorn.conf.py)
 than CPU would use.
 `ADMISSION_ACTIVE=0` turns it off.
 """
 from __future__ import annotations
 
+import fcntl
 import math
+import mmap
+import os
+import struct
 import threading
 import time
+from pathlib import Path
 from typing import Optional
 
 from flask import Flask, current_app, g, request, session
@@ -34,13 +41,44 @@ UNGATED = {"public.logo"}  # an image of every page, as light as a static file
 STAFF_FIRST = 0.5  # seconds of a staff page during which no public request starts
 SMOOTHING = 0.1  # weight of the latest request in the average time a request takes
 SHORTEST_RETRY, LONGEST_RETRY = 2, 30  # seconds
+STAFF_STALE = 120.0  # seconds: a staff count older than this is a worker that died mid-page
+BOARD_FILE = "admission-staff.bin"
+_BOARD = struct.Struct("qd")  # staff requests working now in all workers; latest start
+
+
+class StaffBoard:
+    """The staff requests working now in every worker of this install: 16 bytes of a file in
+    the instance folder, mapped in memory by each worker (CLOCK_MONOTONIC is the machine's,
+    so the workers' start times compare). Written under a file lock (a staff request's
+    start and end), read without one."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        if os.fstat(self._fd).st_size < _BOARD.size:
+            os.ftruncate(self._fd, _BOARD.size)
+        self._map = mmap.mmap(self._fd, _BOARD.size)
+
+    def read(self) -> tuple[int, float]:
+        active, latest = _BOARD.unpack_from(self._map)
+        return int(active), float(latest)
+
+    def change(self, delta: int, began: float) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            active, latest = self.read()
+            active = max(0, active + delta)
+            latest = max(latest, began) if delta > 0 else latest if active else 0.0
+            _BOARD.pack_into(self._map, 0, active, latest)
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 class Gate:
     """At most `limit` requests inside; waiting ones enter priority first. One per process."""
 
-    def __init__(self, limit: int, queue: int) -> None:
-        self.limit, self.queue = limit, queue
+    def __init__(self, limit: int, queue: int, board: Optional[StaffBoard] = None) -> None:
+        self.limit, self.queue, self.board = limit, queue, board
         self.active = 0
         self.staff: list[float] = []  # when each staff request working now began (never waits)
         self.waiting = {True: 0, False: 0}  # by priority
@@ -51,20 +89,30 @@ class Gate:
         # A staff page's first STAFF_FIRST seconds: no public request starts in this
         # process; then, while staff still work, one at a time (a long export only halves
         # the pace). The pharmacy's day view stays quick in the rush.
-        if self.staff:
-            now = time.monotonic()
-            if any(now - began < STAFF_FIRST for began in self.staff):
-                return False
-        limit = 1 if self.staff else self.limit
+        now = time.monotonic()
+        if self.staff and any(now - began < STAFF_FIRST for began in self.staff):
+            return False
+        staff = bool(self.staff)
+        if self.board is not None:  # a staff page in another worker counts the same
+            active, latest = self.board.read()
+            if active > 0 and now - latest < STAFF_STALE:
+                if now - latest < STAFF_FIRST:
+                    return False
+                staff = True
+        limit = 1 if staff else self.limit
         return self.active < limit and (priority or self.waiting[True] == 0)
 
     def staff_enter(self, began: Optional[float] = None) -> float:
         began = time.monotonic() if began is None else began
         with self._turn:
             self.staff.append(began)
+        if self.board is not None:
+            self.board.change(+1, began)
         return began
 
     def staff_leave(self, began: float) -> None:
+        if self.board is not None:
+            self.board.change(-1, began)
         with self._turn:
             self.staff.remove(began)
             self._turn.notify_all()
@@ -177,7 +225,15 @@ def init_app(app: Flask) -> None:
     limit = int(app.config.get("ADMISSION_ACTIVE") or 0)
     if limit <= 0:
         return
-    app.extensions["admission"] = Gate(limit, int(app.config["ADMISSION_QUEUE"]))
+    board: Optional[StaffBoard] = None
+    # Shared by the workers of one install (its instance folder); tests, which share a
+    # folder between unrelated apps, ask for it by name.
+    if app.config.get("ADMISSION_SHARED", not app.testing):
+        try:
+            board = StaffBoard(Path(app.instance_path) / BOARD_FILE)
+        except OSError:  # a read-only instance folder: each worker minds its own staff
+            board = None
+    app.extensions["admission"] = Gate(limit, int(app.config["ADMISSION_QUEUE"]), board)
     # First of all: a citizen in line costs no CSRF check, rate limit or session lookup.
     app.before_request_funcs.setdefault(None, []).insert(0, _before)
     app.teardown_request(_after)
