@@ -26,6 +26,7 @@ import os
 import struct
 import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Optional
 
@@ -39,6 +40,7 @@ INSIDE = ("/hold/", "/appointment/", "/r/")
 STAFF = "/admin/"
 UNGATED = {"public.logo"}  # an image of every page, as light as a static file
 STAFF_FIRST = 0.5  # seconds of a staff page during which no public request starts
+STAFF_POLL = 0.05  # seconds: how often a waiting request looks whether a staff pause ended
 SMOOTHING = 0.1  # weight of the latest request in the average time a request takes
 SHORTEST_RETRY, LONGEST_RETRY = 2, 30  # seconds
 STAFF_STALE = 120.0  # seconds: a staff count older than this is a worker that died mid-page
@@ -74,8 +76,23 @@ class StaffBoard:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
+class _Waiter:
+    """A request waiting for its turn: woken by the one request that hands it over."""
+
+    __slots__ = ("admitted", "event")
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.admitted = False
+
+
 class Gate:
-    """At most `limit` requests inside; waiting ones enter priority first. One per process."""
+    """At most `limit` requests inside; waiting ones enter priority first, each line in
+    order of arrival. One per process.
+
+    A request leaving hands its turn to the first in line and wakes that one only: waking
+    every waiting thread on each exit (dozens in a rush) made them all fight for the
+    interpreter lock, slowing the requests inside and the staff pages the most."""
 
     def __init__(self, limit: int, queue: int, board: Optional[StaffBoard] = None) -> None:
         self.limit, self.queue, self.board = limit, queue, board
@@ -83,28 +100,46 @@ class Gate:
         self.staff: list[float] = []  # when each staff request working now began (never waits)
         self.waiting = {True: 0, False: 0}  # by priority
         self.seconds = 0.05  # average time a request takes inside (moving average)
-        self._turn = threading.Condition()
+        self._lock = threading.Lock()
+        self._lines: dict[bool, deque[_Waiter]] = {True: deque(), False: deque()}
 
-    def _free(self, priority: bool) -> bool:
-        # A staff page's first STAFF_FIRST seconds: no public request starts in this
-        # process; then, while staff still work, one at a time (a long export only halves
-        # the pace). The pharmacy's day view stays quick in the rush.
+    def _staff_pause(self) -> tuple[bool, bool]:
+        """(no public request may start now, staff pages are being made). A staff page's
+        first STAFF_FIRST seconds, here or in another worker: no public request starts;
+        then, while staff still work, one at a time (a long export only halves the pace).
+        The pharmacy's day view stays quick in the rush."""
         now = time.monotonic()
         if self.staff and any(now - began < STAFF_FIRST for began in self.staff):
-            return False
+            return True, True
         staff = bool(self.staff)
         if self.board is not None:  # a staff page in another worker counts the same
             active, latest = self.board.read()
             if active > 0 and now - latest < STAFF_STALE:
                 if now - latest < STAFF_FIRST:
-                    return False
+                    return True, True
                 staff = True
-        limit = 1 if staff else self.limit
-        return self.active < limit and (priority or self.waiting[True] == 0)
+        return False, staff
+
+    def _room(self) -> bool:
+        paused, staff = self._staff_pause()
+        return not paused and self.active < (1 if staff else self.limit)
+
+    def _hand_over(self) -> None:
+        """Under the lock: let the first in line in while there is room, priority first."""
+        while self._room():
+            priority = bool(self._lines[True])
+            line = self._lines[priority]
+            if not line:
+                return
+            waiter = line.popleft()
+            self.waiting[priority] -= 1
+            self.active += 1
+            waiter.admitted = True
+            waiter.event.set()
 
     def staff_enter(self, began: Optional[float] = None) -> float:
         began = time.monotonic() if began is None else began
-        with self._turn:
+        with self._lock:
             self.staff.append(began)
         if self.board is not None:
             self.board.change(+1, began)
@@ -113,39 +148,50 @@ class Gate:
     def staff_leave(self, began: float) -> None:
         if self.board is not None:
             self.board.change(-1, began)
-        with self._turn:
+        with self._lock:
             self.staff.remove(began)
-            self._turn.notify_all()
+            self._hand_over()
 
     def enter(self, priority: bool, timeout: float) -> bool:
         """Wait at most `timeout` seconds for a turn; False when none came (or the line of
         newcomers is already full)."""
-        with self._turn:
-            if self._free(priority):
+        with self._lock:
+            ahead = self._lines[True] or (not priority and self._lines[False])
+            if not ahead and self._room():
                 self.active += 1
                 return True
             if not priority and self.waiting[False] >= self.queue:
                 return False
+            waiter = _Waiter()
+            self._lines[priority].append(waiter)
             self.waiting[priority] += 1
-            deadline = time.monotonic() + timeout
-            try:
-                while not self._free(priority):
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    self._turn.wait(min(left, STAFF_FIRST))  # a staff pause may end
-                self.active += 1
+            self._hand_over()
+        deadline = time.monotonic() + timeout
+        while not waiter.admitted:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            # Woken by a request leaving; now and then also to see whether a staff pause
+            # (maybe in another worker, which cannot wake this one) is over: often while
+            # staff work, seldom otherwise.
+            staff = self._staff_pause()[1]
+            if waiter.event.wait(min(left, STAFF_POLL if staff else STAFF_FIRST)):
+                break
+            with self._lock:
+                self._hand_over()
+        with self._lock:
+            if waiter.admitted:
                 return True
-            finally:
-                self.waiting[priority] -= 1
-                self._turn.notify_all()
+            self._lines[priority].remove(waiter)
+            self.waiting[priority] -= 1
+            return False
 
     def leave(self, seconds: Optional[float] = None) -> None:
-        with self._turn:
+        with self._lock:
             self.active -= 1
             if seconds is not None:
                 self.seconds += SMOOTHING * (seconds - self.seconds)
-            self._turn.notify_all()
+            self._hand_over()
 
     def position(self) -> int:
         """How many requests wait for a turn now (a newcomer refused is behind them)."""
