@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/journey_rush.py                       # SQLite, then PostgreSQL
     .venv/bin/python bench/journey_rush.py --db sqlite --phones 16
+    .venv/bin/python bench/journey_rush.py --no-staff    # the journeys' CPU with no staff page
 
 Same database as bench/booking_rush.py (the real migrations, 20 past days fully booked,
 20,000 appointments), with tomorrow opened as 40 slots of PLACES places. gunicorn (2
@@ -371,7 +372,7 @@ def check_database(url: str, coupons: list[str]) -> dict[str, int]:
 # -- one run ----------------------------------------------------------------------------------
 
 def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
-            model: str = "gthread:2x32") -> dict[str, float]:
+            model: str = "gthread:2x32", staff: bool = True) -> dict[str, float]:
     times_path, service_id, day_view = open_rush_day(url)
     workdir = Path(tempfile.mkdtemp(prefix="journey-"))
     log = workdir / "gunicorn.log"
@@ -389,9 +390,16 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
         t2 = Cpu.now(server, url)
         idle = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
         t3 = Cpu.now(server, url)
-        tally, busy = rush_watched(port, phones, times_path, service_id, seconds, jar,
-                                   day_view)
+        if staff:
+            tally, busy = rush_watched(port, phones, times_path, service_id, seconds, jar,
+                                       day_view)
+        else:  # the journeys' CPU alone, nothing to subtract
+            tally, busy = asyncio.run(rush(port, phones, times_path, service_id, seconds)), []
         t4 = Cpu.now(server, url)
+        # The same view once the day is full: during the rush it lists more and more
+        # appointments, so its cost there lies between the two.
+        full = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
+        t5 = Cpu.now(server, url)
     finally:
         stop_server(server)
     text = log.read_text(errors="replace")
@@ -404,9 +412,11 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
     healthz_ms = app_ms(t1 - t0, HEALTHZ)
     times_ms = app_ms(t2 - t1, TIMES_PAGES)
     staff_ms = app_ms(t3 - t2, STAFF_IDLE_VIEWS)
+    staff_full_ms = app_ms(t5 - t4, STAFF_IDLE_VIEWS)
     done = len(tally.coupons)
-    # The rush's CPU less the staff member's reloads (each as much as when idle).
-    journey_ms = (app_ms(t4 - t3, 1) - staff_ms * len(busy)) / max(done, 1)
+    # The rush's CPU less the staff member's reloads, each costing between the empty day's
+    # view and the full day's (the day fills during the rush): their mean.
+    journey_ms = (app_ms(t4 - t3, 1) - (staff_ms + staff_full_ms) / 2 * len(busy)) / max(done, 1)
     elapsed = max(tally.last - tally.first, 1e-9)
     rate = done / elapsed
     print(f"{db_name:8} {phones:3} phones: {rate:5.1f} journeys/s ({done} booked, "
@@ -420,12 +430,17 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
           f"{tally.line_bytes} bytes", flush=True)
     print(f"         server CPU (app{' + postgres' if t4.database else ''}): /healthz "
           f"{healthz_ms:.2f} ms, times page {times_ms:.2f} ms ({times_ms / healthz_ms:.1f}x), "
-          f"journey {journey_ms:.2f} ms ({journey_ms / healthz_ms:.1f}x)", flush=True)
-    idle_p95, busy_p95 = percentile(idle, 95), percentile(busy, 95)
-    print(f"         staff day view p50/p95: idle {percentile(idle, 50):.0f}/{idle_p95:.0f} ms, "
-          f"during the rush {percentile(busy, 50):.0f}/{busy_p95:.0f} ms "
-          f"({busy_p95 / max(idle_p95, 1e-9):.1f}x, {len(busy)} views); CPU {staff_ms:.1f} ms",
-          flush=True)
+          f"journey {journey_ms:.2f} ms ({journey_ms / healthz_ms:.1f}x)"
+          f"{'' if staff else ', no staff page during the rush'}", flush=True)
+    idle_p95, busy_p95, full_p95 = (percentile(idle, 95), percentile(busy, 95),
+                                    percentile(full, 95))
+    # During the rush the view lists more and more appointments: compared with the same
+    # view idle both on the empty day (before) and on the full day (after the rush).
+    print(f"         staff day view p50/p95: idle {percentile(idle, 50):.0f}/{idle_p95:.0f} ms "
+          f"(day empty), {percentile(full, 50):.0f}/{full_p95:.0f} ms (day full); during the "
+          f"rush {percentile(busy, 50):.0f}/{busy_p95:.0f} ms ({busy_p95 / max(idle_p95, 1e-9):.1f}x"
+          f" empty, {busy_p95 / max(full_p95, 1e-9):.1f}x full, {len(busy)} views); CPU "
+          f"{staff_ms:.1f} ms (empty), {staff_full_ms:.1f} ms (full)", flush=True)
     print(f"         rush: {(t4 - t3).describe(max(done, 1))}", flush=True)
     problems = {k: v for k, v in figures.items() if v}
     five_xx = tally.five_xx() + sum(n for c, n in {**health, **pages}.items() if c >= 500)
@@ -448,6 +463,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5300)
     parser.add_argument("--model", default="gthread:2x32",
                         help="gunicorn worker class:workers x threads")
+    parser.add_argument("--no-staff", action="store_true",
+                        help="no staff reloads during the rush: the journey's CPU with nothing "
+                             "subtracted (the day view costs 20x more once the day is full)")
     parser.add_argument("--admission", type=int, default=None,
                         help="ADMISSION_ACTIVE for the server (0: no gate; default: the product's)")
     args = parser.parse_args()
@@ -467,7 +485,8 @@ def main() -> None:
                     folder = tempfile.mkdtemp(prefix="journey-db-")
                     try:
                         results.append(run_one(db_name, f"sqlite:///{folder}/rush.sqlite3",
-                                               phones, args.port, args.seconds, args.model))
+                                               phones, args.port, args.seconds, args.model,
+                                               not args.no_staff))
                     finally:
                         shutil.rmtree(folder, ignore_errors=True)
                 else:
@@ -475,7 +494,8 @@ def main() -> None:
                     run_sql_admin(postgres, f"CREATE DATABASE {name}")
                     try:
                         results.append(run_one(db_name, postgres.rsplit("/", 1)[0] + "/" + name,
-                                               phones, args.port, args.seconds, args.model))
+                                               phones, args.port, args.seconds, args.model,
+                                               not args.no_staff))
                     finally:
                         run_sql_admin(postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             if len(results) > 1:  # the heaviest load against the lightest (the saturation)
