@@ -6,10 +6,13 @@ import os
 
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '5000')}"
 # A small pharmacy's server: a few workers, each with threads for slow phones. In a rush
-# most threads wait at the admission gate (webapp/admission.py), which costs nothing, so
-# that staff pages and citizens already holding a place find a thread at once.
+# most threads wait at the admission gate (webapp/admission.py), which costs nothing (each
+# sleeps until the request before it hands over its turn). A worker whose threads are all
+# taken leaves new connections queued, staff pages included, so each worker keeps more
+# threads than the gate lets wait (ADMISSION_ACTIVE 2 + ADMISSION_QUEUE 16 newcomers +
+# citizens already inside), and the pharmacy's own pages find a thread at once.
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 timeout = 60
 graceful_timeout = 20
 # Recycle workers now and then (memory); the scheduler lock passes to another worker.

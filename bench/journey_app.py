@@ -6,6 +6,7 @@ per-address limits then apply as in production, where a reverse proxy sets that 
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,4 +14,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from webapp import create_app  # noqa: E402
 
-app = create_app({"TRUSTED_PROXIES": 1})
+# BENCH_ADMISSION_SHARED=0: each worker minds only its own staff pages (for a comparison).
+app = create_app({"TRUSTED_PROXIES": 1,
+                  "ADMISSION_SHARED": os.environ.get("BENCH_ADMISSION_SHARED", "1") == "1"})

@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/journey_rush.py                       # SQLite, then PostgreSQL
     .venv/bin/python bench/journey_rush.py --db sqlite --phones 16
+    .venv/bin/python bench/journey_rush.py --no-staff    # the journeys' CPU with no staff page
 
 Same database as bench/booking_rush.py (the real migrations, 20 past days fully booked,
 20,000 appointments), with tomorrow opened as 40 slots of PLACES places. gunicorn (2
-workers x 16 threads, `--model`) serves bench/journey_app.py: the product unchanged, behind
+workers x 32 threads, `--model`) serves bench/journey_app.py: the product unchanged, behind
 one trusted proxy, its admission gate as configured (`--admission 0` turns it off). Each
 journey is one citizen on one phone with its own address (X-Forwarded-For) and its own
 cookies, through the pages a citizen uses:
@@ -18,8 +19,8 @@ cookies, through the pages a citizen uses:
 
 Phones prefer the first times of the day, so several race for the same place; a phone
 given the "you are in line" page (503) waits its Retry-After and asks again, as the page's
-refresh does. Meanwhile a manager reloads the day's Appointments view every STAFF_PAUSE
-seconds (its p95 is compared with the same view when idle). Server CPU
+refresh does. Meanwhile a manager, in a process of its own, reloads the day's Appointments
+view every STAFF_PAUSE seconds (its p95 is compared with the same view when idle). Server CPU
 comes from /proc of the gunicorn processes (and of the PostgreSQL backends), so the load
 generator, which shares the machine, does not blur it. Then the database is checked: no
 slot over capacity, `booked` equal to the active appointments, every confirmation number a
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import re
@@ -39,9 +41,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 # The repository, not bench/ (run as a script, bench/statistics.py would hide the standard one).
@@ -253,9 +257,10 @@ async def hammer(port: int, clients: int, path: str, total: int) -> dict[int, in
 
 # -- the server and the database ------------------------------------------------------------
 
-def open_rush_day(url: str) -> tuple[str, int]:
+def open_rush_day(url: str) -> tuple[str, int, str, str]:
     """The database of booking_rush.py, with tomorrow's slots cut to PLACES places; the path
-    of tomorrow's times page and the service id."""
+    of tomorrow's times page, the service id, and the day views of tomorrow and of the last
+    day booked before it (its appointments do not change during the rush)."""
     from sqlalchemy import create_engine, text
 
     prepare_database(url)
@@ -267,12 +272,16 @@ def open_rush_day(url: str) -> tuple[str, int]:
         connection.execute(text("UPDATE schedule_block SET per_slot_capacity = :n WHERE day = :d"),
                            {"n": PLACES, "d": day})
         location = connection.execute(text("SELECT id FROM location")).scalar()
+        past = connection.execute(text("SELECT MAX(day) FROM slot WHERE day < :d AND booked > 0"),
+                                  {"d": day}).scalar()
         service = connection.execute(text("SELECT id FROM service")).scalar()
     engine.dispose()
     day_text = day if isinstance(day, str) else day.isoformat()
     _add_staff(url)
+    past_text = past if isinstance(past, str) else past.isoformat()
     return (f"/book/{location}/{service}/{day_text}", int(service),
-            f"/admin/appointments/?view=day&date={day_text}&location={location}")
+            f"/admin/appointments/?view=day&date={day_text}&location={location}",
+            f"/admin/appointments/?view=day&date={past_text}&location={location}")
 
 
 def _add_staff(url: str) -> None:
@@ -307,34 +316,53 @@ async def staff_session(port: int) -> dict[str, str]:
 
 
 async def staff_views(port: int, jar: dict[str, str], path: str, *, count: int = 0,
-                      until: asyncio.Event | None = None, pause: float = 0.0) -> list[float]:
-    """The day view, again and again: `count` times, or until `until` is set."""
+                      stop: Callable[[], bool] | None = None, pause: float = 0.0,
+                      also: str = "") -> list[float]:
+    """The day view, again and again: `count` times, or until `stop()` says so; with `also`,
+    that view in turn with it (its times in `STEADY_TIMES`, the first view's returned)."""
     seconds: list[float] = []
-    while (until is None and len(seconds) < count) or (until is not None and not until.is_set()):
+    turn = 0
+    while (stop is None and len(seconds) < count) or (stop is not None and not stop()):
+        other = bool(also) and turn % 2 == 1
         t0 = time.perf_counter()
-        answer = await http(port, "GET", path, cookies=jar)
+        answer = await http(port, "GET", also if other else path, cookies=jar)
         if answer.status != 200:
             raise RuntimeError(f"the day view answered {answer.status}")
-        seconds.append(time.perf_counter() - t0)
+        (STEADY_TIMES if other else seconds).append(time.perf_counter() - t0)
+        turn += 1
         await asyncio.sleep(pause)
     return seconds
 
 
-async def rush_watched(port: int, phones: int, times_path: str, service_id: int,
-                       seconds: float, jar: dict[str, str],
-                       day_view: str) -> tuple[Tally, list[float]]:
-    """The rush, while a staff member reloads the day view every STAFF_PAUSE seconds."""
-    over = asyncio.Event()
+STEADY_TIMES: list[float] = []
 
-    async def phones_then_stop() -> Tally:
-        try:
-            return await rush(port, phones, times_path, service_id, seconds)
-        finally:
-            over.set()
 
-    tally, views = await asyncio.gather(
-        phones_then_stop(), staff_views(port, jar, day_view, until=over, pause=STAFF_PAUSE))
-    return tally, views
+def _staff_process(port: int, jar: dict[str, str], path: str, steady: str, stop: Any,
+                   out: Any) -> None:
+    views = asyncio.run(staff_views(port, jar, path, stop=stop.is_set, pause=STAFF_PAUSE,
+                                    also=steady))
+    out.put((views, STEADY_TIMES))
+
+
+def rush_watched(port: int, phones: int, times_path: str, service_id: int, seconds: float,
+                 jar: dict[str, str], day_view: str,
+                 steady_view: str) -> tuple[Tally, list[float], list[float]]:
+    """The rush, while a staff member reloads the day view every STAFF_PAUSE seconds. The
+    manager's screen is timed from a process of its own: in the phones' event loop, which
+    keeps a core busy making 64 phones' requests, a reply would wait for the loop's turn
+    and the figure would be the load generator's, not the server's."""
+    context = multiprocessing.get_context("fork")
+    stop, out = context.Event(), context.Queue()
+    manager = context.Process(target=_staff_process,
+                              args=(port, jar, day_view, steady_view, stop, out))
+    manager.start()
+    try:
+        tally = asyncio.run(rush(port, phones, times_path, service_id, seconds))
+    finally:
+        stop.set()
+    views, steady = out.get(timeout=120)
+    manager.join(timeout=10)
+    return tally, views, steady
 
 
 def check_database(url: str, coupons: list[str]) -> dict[str, int]:
@@ -362,8 +390,8 @@ def check_database(url: str, coupons: list[str]) -> dict[str, int]:
 # -- one run ----------------------------------------------------------------------------------
 
 def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
-            model: str = "gthread:2x16") -> dict[str, float]:
-    times_path, service_id, day_view = open_rush_day(url)
+            model: str = "gthread:2x32", staff: bool = True) -> dict[str, float]:
+    times_path, service_id, day_view, steady_view = open_rush_day(url)
     workdir = Path(tempfile.mkdtemp(prefix="journey-"))
     log = workdir / "gunicorn.log"
     server = start_server(url, model, port, log, app="bench.journey_app:app")
@@ -378,11 +406,21 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
         # the CPU of a page, not of the line page.
         pages = asyncio.run(hammer(port, 4, times_path, TIMES_PAGES))
         t2 = Cpu.now(server, url)
+        steady_idle = asyncio.run(staff_views(port, jar, steady_view, count=STAFF_IDLE_VIEWS))
+        t2b = Cpu.now(server, url)
         idle = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
         t3 = Cpu.now(server, url)
-        tally, busy = asyncio.run(rush_watched(port, phones, times_path, service_id, seconds,
-                                               jar, day_view))
+        if staff:
+            tally, busy, steady_busy = rush_watched(port, phones, times_path, service_id,
+                                                    seconds, jar, day_view, steady_view)
+        else:  # the journeys' CPU alone, nothing to subtract
+            tally = asyncio.run(rush(port, phones, times_path, service_id, seconds))
+            busy, steady_busy = [], []
         t4 = Cpu.now(server, url)
+        # The same view once the day is full: during the rush it lists more and more
+        # appointments, so its cost there lies between the two.
+        full = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
+        t5 = Cpu.now(server, url)
     finally:
         stop_server(server)
     text = log.read_text(errors="replace")
@@ -394,10 +432,14 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
 
     healthz_ms = app_ms(t1 - t0, HEALTHZ)
     times_ms = app_ms(t2 - t1, TIMES_PAGES)
-    staff_ms = app_ms(t3 - t2, STAFF_IDLE_VIEWS)
+    steady_ms = app_ms(t2b - t2, STAFF_IDLE_VIEWS)
+    staff_ms = app_ms(t3 - t2b, STAFF_IDLE_VIEWS)
+    staff_full_ms = app_ms(t5 - t4, STAFF_IDLE_VIEWS)
     done = len(tally.coupons)
-    # The rush's CPU less the staff member's reloads (each as much as when idle).
-    journey_ms = (app_ms(t4 - t3, 1) - staff_ms * len(busy)) / max(done, 1)
+    # The rush's CPU less the staff member's reloads, each of the rush day's costing between
+    # the empty day's view and the full day's (the day fills during the rush): their mean.
+    staff_cpu = (staff_ms + staff_full_ms) / 2 * len(busy) + steady_ms * len(steady_busy)
+    journey_ms = (app_ms(t4 - t3, 1) - staff_cpu) / max(done, 1)
     elapsed = max(tally.last - tally.first, 1e-9)
     rate = done / elapsed
     print(f"{db_name:8} {phones:3} phones: {rate:5.1f} journeys/s ({done} booked, "
@@ -411,12 +453,23 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
           f"{tally.line_bytes} bytes", flush=True)
     print(f"         server CPU (app{' + postgres' if t4.database else ''}): /healthz "
           f"{healthz_ms:.2f} ms, times page {times_ms:.2f} ms ({times_ms / healthz_ms:.1f}x), "
-          f"journey {journey_ms:.2f} ms ({journey_ms / healthz_ms:.1f}x)", flush=True)
-    idle_p95, busy_p95 = percentile(idle, 95), percentile(busy, 95)
-    print(f"         staff day view p50/p95: idle {percentile(idle, 50):.0f}/{idle_p95:.0f} ms, "
-          f"during the rush {percentile(busy, 50):.0f}/{busy_p95:.0f} ms "
-          f"({busy_p95 / max(idle_p95, 1e-9):.1f}x, {len(busy)} views); CPU {staff_ms:.1f} ms",
-          flush=True)
+          f"journey {journey_ms:.2f} ms ({journey_ms / healthz_ms:.1f}x)"
+          f"{'' if staff else ', no staff page during the rush'}", flush=True)
+    idle_p95, busy_p95, full_p95 = (percentile(idle, 95), percentile(busy, 95),
+                                    percentile(full, 95))
+    # During the rush the view lists more and more appointments: compared with the same
+    # view idle both on the empty day (before) and on the full day (after the rush).
+    print(f"         staff day view p50/p95: idle {percentile(idle, 50):.0f}/{idle_p95:.0f} ms "
+          f"(day empty), {percentile(full, 50):.0f}/{full_p95:.0f} ms (day full); during the "
+          f"rush {percentile(busy, 50):.0f}/{busy_p95:.0f} ms ({busy_p95 / max(idle_p95, 1e-9):.1f}x"
+          f" empty, {busy_p95 / max(full_p95, 1e-9):.1f}x full, {len(busy)} views); CPU "
+          f"{staff_ms:.1f} ms (empty), {staff_full_ms:.1f} ms (full)", flush=True)
+    # The same appointments idle and in the rush: the fair comparison.
+    steady_p95, steady_busy_p95 = percentile(steady_idle, 95), percentile(steady_busy, 95)
+    print(f"         staff day view of a past full day p50/p95: idle {percentile(steady_idle, 50):.0f}"
+          f"/{steady_p95:.0f} ms, during the rush {percentile(steady_busy, 50):.0f}/"
+          f"{steady_busy_p95:.0f} ms ({steady_busy_p95 / max(steady_p95, 1e-9):.1f}x, "
+          f"{len(steady_busy)} views); CPU {steady_ms:.1f} ms", flush=True)
     print(f"         rush: {(t4 - t3).describe(max(done, 1))}", flush=True)
     problems = {k: v for k, v in figures.items() if v}
     five_xx = tally.five_xx() + sum(n for c, n in {**health, **pages}.items() if c >= 500)
@@ -437,8 +490,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0,
                         help="how long the phones keep coming (or until the day is full)")
     parser.add_argument("--port", type=int, default=5300)
-    parser.add_argument("--model", default="gthread:2x16",
+    parser.add_argument("--model", default="gthread:2x32",
                         help="gunicorn worker class:workers x threads")
+    parser.add_argument("--no-staff", action="store_true",
+                        help="no staff reloads during the rush: the journey's CPU with nothing "
+                             "subtracted (the day view costs 20x more once the day is full)")
     parser.add_argument("--admission", type=int, default=None,
                         help="ADMISSION_ACTIVE for the server (0: no gate; default: the product's)")
     args = parser.parse_args()
@@ -458,7 +514,8 @@ def main() -> None:
                     folder = tempfile.mkdtemp(prefix="journey-db-")
                     try:
                         results.append(run_one(db_name, f"sqlite:///{folder}/rush.sqlite3",
-                                               phones, args.port, args.seconds, args.model))
+                                               phones, args.port, args.seconds, args.model,
+                                               not args.no_staff))
                     finally:
                         shutil.rmtree(folder, ignore_errors=True)
                 else:
@@ -466,7 +523,8 @@ def main() -> None:
                     run_sql_admin(postgres, f"CREATE DATABASE {name}")
                     try:
                         results.append(run_one(db_name, postgres.rsplit("/", 1)[0] + "/" + name,
-                                               phones, args.port, args.seconds, args.model))
+                                               phones, args.port, args.seconds, args.model,
+                                               not args.no_staff))
                     finally:
                         run_sql_admin(postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             if len(results) > 1:  # the heaviest load against the lightest (the saturation)

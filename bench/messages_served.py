@@ -3,7 +3,7 @@
 bench/messages.py times a page from a thread of the sending process; in production the
 scheduler runs in one gunicorn worker only (webapp/leader.py) and most pages are served by
 the others. This bench serves the planner as ./run.sh does: gunicorn with gunicorn.conf.py
-(3 workers x 16 threads), the scheduler on in the one worker holding the lock, SMTP to an
+(3 workers x 32 threads), the scheduler on in the one worker holding the lock, SMTP to an
 aiosmtpd server in a process of its own (which notes when each email arrives), the send
 window open all day. A few clients signed in as gestion1 through the real sign-in form
 reload the Messages screen and the Appointments day view, each request on a new connection
@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +42,7 @@ from sqlalchemy import create_engine, func, select, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
+from bench.databases import drop_postgres, postgres_database  # noqa: E402
 from bench.messages import SmtpServer, fill, free_port  # noqa: E402
 from bench.timing import p50, p95  # noqa: E402
 from webapp import create_app  # noqa: E402
@@ -253,11 +255,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=3)
     parser.add_argument("--idle", type=float, default=35.0)
     parser.add_argument("--seconds", type=float, default=150.0)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--database-url", default="",
+                        help="a PostgreSQL server's URL: a throwaway database is made on it")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as name:
+    with tempfile.TemporaryDirectory() as name, ExitStack() as cleanup:
         folder = Path(name)
-        url = args.database_url or f"sqlite:///{folder / 'served.db'}"
+        url = f"sqlite:///{folder / 'served.db'}"
+        if args.database_url:
+            url = postgres_database(args.database_url, "bench_served_")
+            cleanup.callback(drop_postgres, args.database_url, url)
         pages_paths = prepare(url, args.appointments, args.burst)
         pages = {"Messages screen": pages_paths[0], "Appointments day view": pages_paths[1]}
         smtp = SmtpServer(folder)

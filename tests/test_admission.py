@@ -151,3 +151,83 @@ def test_priority_for_a_citizen_holding_a_place(tmp_path):
 def test_no_gate_when_turned_off(tmp_path):
     app = make_app(tmp_path, ADMISSION_ACTIVE=0)
     assert "admission" not in app.extensions
+
+
+def test_a_staff_page_in_another_worker_holds_back_this_ones_public_requests(tmp_path):
+    """Two workers (two gates) share the staff board of their instance folder."""
+    from webapp.admission import StaffBoard
+
+    path = tmp_path / "admission-staff.bin"
+    here, there = Gate(2, 4, StaffBoard(path)), Gate(2, 4, StaffBoard(path))
+    began = there.staff_enter()
+    assert not here.enter(True, 0)  # its first moments: no public request starts here either
+    there.staff_leave(began)
+    assert here.enter(True, 0) and here.enter(True, 0)  # gone: the full pace again
+    here.leave(), here.leave()
+    long_export = there.staff_enter(began=time.monotonic() - 60)
+    assert here.enter(True, 0) and not here.enter(True, 0)  # then one at a time
+    there.staff_leave(long_export)
+    assert here.enter(True, 0) and here.active == 2
+    assert StaffBoard(path).read()[0] == 0
+
+
+def test_a_worker_that_died_mid_page_does_not_slow_the_others_for_ever(tmp_path):
+    from webapp.admission import STAFF_STALE, StaffBoard
+
+    path = tmp_path / "admission-staff.bin"
+    StaffBoard(path).change(+1, time.monotonic() - STAFF_STALE - 1)  # never left
+    gate = Gate(2, 4, StaffBoard(path))
+    assert gate.enter(True, 0) and gate.enter(True, 0)
+
+
+def test_each_request_leaving_lets_in_exactly_one_waiting_in_order_of_arrival():
+    gate = Gate(limit=1, queue=10)
+    assert gate.enter(False, 0)
+    entered: list[int] = []
+
+    def wait(n: int) -> None:
+        if gate.enter(False, 60):
+            entered.append(n)
+
+    threads = []
+    for n in range(4):
+        threads.append(threading.Thread(target=wait, args=(n,)))
+        threads[-1].start()
+        _until(lambda n=n: gate.waiting[False] == n + 1)
+    for n in range(4):
+        gate.leave()
+        _until(lambda n=n: len(entered) == n + 1)
+        assert entered == list(range(n + 1)) and gate.active == 1 and gate.waiting[False] == 3 - n
+    for thread in threads:
+        thread.join(10)
+
+
+def test_a_request_waiting_here_enters_when_a_staff_page_ends_in_another_worker(tmp_path):
+    """Nothing in this worker leaves to wake it: it looks again by itself."""
+    from webapp.admission import StaffBoard
+
+    path = tmp_path / "admission-staff.bin"
+    here, there = Gate(2, 4, StaffBoard(path)), Gate(2, 4, StaffBoard(path))
+    began = there.staff_enter()
+    entered = threading.Event()
+
+    def wait() -> None:
+        if here.enter(False, 60):
+            entered.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    _until(lambda: here.waiting[False] == 1)
+    assert not entered.is_set()
+    there.staff_leave(began)
+    thread.join(10)
+    assert entered.is_set() and here.active == 1 and here.waiting[False] == 0
+
+
+def test_a_waiting_request_that_gives_up_leaves_the_line():
+    gate = Gate(limit=1, queue=4)
+    assert gate.enter(False, 0)
+    assert gate.enter(True, 0.01) is False and gate.enter(False, 0.01) is False
+    assert gate.waiting == {True: 0, False: 0} and gate.position() == 0
+    gate.leave()
+    assert gate.enter(False, 0) and gate.active == 1

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from webapp import booking as engine
 from webapp.accounts.roles import Role
 from webapp.extensions import db
-from webapp.models import Appointment, AuditLog, Message, Slot, Status, utcnow
+from webapp.models import Appointment, AuditLog, Message, Service, Slot, Status, utcnow
 from webapp.timeutil import local_today
 
 from .factories import make_service, make_world, patient_data
@@ -508,3 +508,38 @@ def test_modify_groups_times_by_team_and_half_day_and_marks_the_current_one(clie
     assert 'href="#apt-patient"' in page and 'id="apt-patient"' in page
     assert "Save the changes" in page and "Back without changing anything" in page
     assert ">Cancel<" not in page
+
+
+def test_the_day_view_runs_a_fixed_number_of_queries_whatever_the_appointments(client, world):
+    """The access row is committed without reloading what the page shows: one appointment
+    or many, the same queries (each patient was read again, one query each)."""
+    from sqlalchemy import event
+
+    def queries():
+        db.session.remove()  # a fresh session, as each request has in production
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = client.get(path)
+            assert page.status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen), text(page).count('class="apt-chip')
+
+    slot_ids, service_id = [s.id for s in world.slots[:5]], world.service.id
+    path = (f"/admin/appointments/?view=day&location={world.location.id}"
+            f"&date={day_of(world)}")
+
+    def book(n):
+        engine.book(engine.BookingRequest(db.session.get(Slot, slot_ids[n // 2]),
+                                          db.session.get(Service, service_id), patient_data(n)))
+
+    book(0)
+    queries()  # the first request of a session loads a little more
+    one, shown = queries()
+    assert shown == 1
+    for n in range(1, 9):
+        book(n)
+    many, shown = queries()
+    assert shown == 9 and many == one

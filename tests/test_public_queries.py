@@ -12,13 +12,13 @@ from webapp.extensions import db
 from .factories import make_block, make_location, make_service, make_team
 from .test_public_booking import DAY, _q, setup  # noqa: F401  (the fixture)
 
-TIMES_PAGE = 6  # location+service+association, questions, answers, organization, teams'
-#                 answers, slots
+TIMES_PAGE = 4  # location+service+association with its questions and answers (was 3
+#                 queries), organization, teams' answers, slots
 DETAILS_PAGE = 2  # the hold with its slot, service and location; organization
-# slot; location+service+association; questions; answers; organization; the one rule
-# query; the answers the team serves; the address's bookings today (cap); the write:
+# slot; location+service+association with questions and answers; organization; the one
+# rule query; the answers the team serves; the address's bookings today (cap); the write:
 # BEGIN, the address's holds (cap), take the seat, patient, appointment (nothing read back)
-HOLD_POST = 13
+HOLD_POST = 11
 # the hold with its place; questions, answers; previous dose; organization; the answers
 # the team serves; the person's bookings today (cap); the write: BEGIN, duplicate check,
 # appointment, patient, audit, message

@@ -32,7 +32,7 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     settings.check(app.config, debug=app.debug or os.environ.get("FLASK_DEBUG") == "1")
     os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
 
-    from . import static_files, web
+    from . import catalogs, static_files, web
     from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -41,6 +41,7 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     compress.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
+    catalogs.install(app, babel)
     login_manager.init_app(app)
     web.init_app(app)
     static_files.init_app(app)

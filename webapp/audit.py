@@ -47,5 +47,19 @@ def record_access(what: str, obj: Optional[Any] = None, **details: Any) -> Audit
     """A staff member saw patients' personal data (Québec's Law 25): who, what, when, from
     where. `what` names the screen or export (action `access.<what>`); `details` say which
     patients or filters (ids and counts, never the data itself). Committed with the
-    request's transaction: views that only read call `db.session.commit()` after it."""
+    request's transaction: views that only read call `commit_access()` after it."""
     return record(f"access.{what}", obj, **details)
+
+
+def commit_access() -> None:
+    """Commit the access rows a reading page just recorded, keeping what the page loaded as
+    it is: after a plain commit every object the page then shows (each appointment, each
+    patient) would be read again, one query each (a day view of 500 appointments made
+    1,000 queries, and the more so in a rush)."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire

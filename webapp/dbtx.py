@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, Table, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -28,12 +29,41 @@ from sqlalchemy.orm import Session
 from .extensions import db
 
 IMMEDIATE = "planner_begin_immediate"
+READ_ONLY = "planner_read_only"  # connection.info: this transaction has only read so far
 
 
 def install(engine: Engine) -> None:
-    """Let `write_transaction()` start SQLite transactions with BEGIN IMMEDIATE."""
+    """Let `write_transaction()` start SQLite transactions with BEGIN IMMEDIATE; on
+    PostgreSQL (psycopg), keep the prepared statements from one request to the next."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _begin):
         event.listen(engine, "begin", _begin)
+    if engine.dialect.driver == "psycopg" and not event.contains(engine, "rollback", _end_reads):
+        event.listen(engine, "begin", _reads_only)
+        event.listen(engine, "before_cursor_execute", _note_write)
+        event.listen(engine, "rollback", _end_reads)
+
+
+def _reads_only(connection: Connection) -> None:
+    connection.info[READ_ONLY] = True
+
+
+def _note_write(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not statement.startswith("SELECT "):  # anything else may write: kept as written
+        connection.info[READ_ONLY] = False
+
+
+def _end_reads(connection: Connection) -> None:
+    """A transaction that only read ends with COMMIT rather than ROLLBACK (the same for it).
+
+    psycopg forgets every prepared statement of the connection at each ROLLBACK, and every
+    page ends its reads with one (the session closes at the end of the request): each query
+    was then planned again on every page, the larger part of PostgreSQL's CPU for the
+    citizen's pages (issue 15). After a COMMIT the driver's ROLLBACK has nothing to end."""
+    if not connection.info.get(READ_ONLY):
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and raw.info.transaction_status.name == "INTRANS":  # not failed
+        raw.commit()
 
 
 def _begin(connection: Connection) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..extensions import db
 from ..models import Appointment, Location, Service, Slot, Status
@@ -77,7 +77,9 @@ def _slots(cal: Calendar, location: Location, query: CalendarQuery,
                         Appointment.status.in_(SHOWN_STATUSES),
                         Appointment.starts_at >= local_midnight(query.first),
                         Appointment.starts_at < local_midnight(query.last + timedelta(days=1)))
-                 .options(selectinload(Appointment.patient), selectinload(Appointment.service))
+                 # The questionnaire's answers are not shown here: not read (JSON, per row).
+                 .options(selectinload(Appointment.patient), selectinload(Appointment.service),
+                          defer(Appointment.eligibility))
                  .order_by(Appointment.starts_at, Appointment.id))
     if team_scope is not None:
         statement = statement.where(Appointment.team_id.in_(team_scope))

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import Select, bindparam, exists, or_, select
 
 from .. import params
 from ..extensions import db
@@ -165,23 +166,28 @@ def clean(request: BookingRequest, *, has_questions: bool = True) -> BookingRequ
     return check_interval(request)
 
 
+@cache
+def _previous_dose_statement(by_key: bool, by_hin: bool) -> Select[Any]:
+    """Built once per way of naming the person (SQLAlchemy keeps a statement's cache key on
+    it). Only the keys given are compared: `key = NULL OR ...` made SQLite scan them all."""
+    person = ([Patient.identity_key == bindparam("p_key")] if by_key else []) + (
+        [Patient.health_insurance_number == bindparam("p_hin")] if by_hin else [])
+    earlier = select(Service.id).where(Service.next_service_id == bindparam("p_service"),
+                                       Service.min_interval_days > 0)
+    return (select(Appointment).join(Patient, Patient.id == Appointment.patient_id)
+            .where(Appointment.service_id.in_(earlier), Appointment.id != bindparam("p_exclude"),
+                   Appointment.status.in_(UPCOMING), or_(*person))
+            .order_by(Appointment.starts_at.desc()).limit(1))
+
+
 def previous_dose(service: Service, data: patients.PatientData,
                   exclude_id: int = 0) -> Optional[Appointment]:
     """The same person's latest booked dose of a service whose next dose is `service`."""
-    person = []
-    if data.identity_key:
-        person.append(Patient.identity_key == data.identity_key)
-    if data.health_insurance_number:
-        person.append(Patient.health_insurance_number == data.health_insurance_number)
-    if not person:
+    key, hin = data.identity_key, data.health_insurance_number
+    if not key and not hin:
         return None
-    earlier = select(Service.id).where(Service.next_service_id == service.id,
-                                       Service.min_interval_days > 0)
-    return db.session.scalar(
-        select(Appointment).join(Patient, Patient.id == Appointment.patient_id)
-        .where(Appointment.service_id.in_(earlier), Appointment.id != exclude_id,
-               Appointment.status.in_(UPCOMING), or_(*person))
-        .order_by(Appointment.starts_at.desc()).limit(1))
+    return db.session.scalar(_previous_dose_statement(bool(key), bool(hin)), {
+        "p_service": service.id, "p_exclude": exclude_id, "p_key": key, "p_hin": hin})
 
 
 def check_interval(request: BookingRequest, exclude_id: int = 0) -> BookingRequest:

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -44,21 +44,30 @@ def _setting(name: str) -> int:
     return int(current_app.config[name])
 
 
+# The counts, built once (SQLAlchemy keeps each statement's cache key on it).
+_HOLDS = select(func.count()).select_from(Appointment).where(
+    Appointment.client_key == bindparam("p_key"), Appointment.created_at > bindparam("p_since"),
+    Appointment.status == Status.HELD.value, Appointment.hold_expires_at > bindparam("p_now"))
+_ADDRESS_BOOKINGS = select(func.count()).select_from(Appointment).where(
+    Appointment.client_key == bindparam("p_key"), Appointment.created_at > bindparam("p_since"),
+    Appointment.status.in_(BOOKED))
+_PERSON_BOOKINGS = (
+    select(func.count()).select_from(Appointment).join(Patient)
+    .where(Patient.identity_key == bindparam("p_key"), Appointment.online.is_(True),
+           Appointment.created_at > bindparam("p_since"), Appointment.status.in_(BOOKED)))
+
+
 def check_holds(session: Session, key: str, now: datetime) -> None:
     """Raise TooManyHolds when this address already holds its share of places (counted in
     the hold's own write transaction, so simultaneous requests cannot pass it together)."""
-    held = session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.client_key == key, Appointment.created_at > now - DAY,
-        Appointment.status == Status.HELD.value, Appointment.hold_expires_at > now))
+    held = session.scalar(_HOLDS, {"p_key": key, "p_since": now - DAY, "p_now": now})
     if (held or 0) >= _setting("PUBLIC_HOLDS_PER_ADDRESS"):
         raise TooManyHolds()
 
 
 def check_address_bookings(key: str, now: datetime) -> None:
     """Raise TooManyBookings when this address booked its share in the last 24 hours."""
-    booked = db.session.scalar(select(func.count()).select_from(Appointment).where(
-        Appointment.client_key == key, Appointment.created_at > now - DAY,
-        Appointment.status.in_(BOOKED)))
+    booked = db.session.scalar(_ADDRESS_BOOKINGS, {"p_key": key, "p_since": now - DAY})
     if (booked or 0) >= _setting("PUBLIC_BOOKINGS_PER_ADDRESS_PER_DAY"):
         raise TooManyBookings()
 
@@ -67,10 +76,7 @@ def check_person_bookings(identity: Optional[str], now: datetime) -> None:
     """Raise TooManyBookings when this person booked their share online in 24 hours."""
     if not identity:
         return
-    booked = db.session.scalar(
-        select(func.count()).select_from(Appointment).join(Patient)
-        .where(Patient.identity_key == identity, Appointment.online.is_(True),
-               Appointment.created_at > now - DAY, Appointment.status.in_(BOOKED)))
+    booked = db.session.scalar(_PERSON_BOOKINGS, {"p_key": identity, "p_since": now - DAY})
     if (booked or 0) >= _setting("PUBLIC_BOOKINGS_PER_PERSON_PER_DAY"):
         raise TooManyBookings()
 

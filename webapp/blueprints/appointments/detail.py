@@ -45,7 +45,7 @@ def detail(appointment_id: int) -> Response:
         messages=messages_for(appointment), can_book=can(Perm.APPOINTMENTS_BOOK),
         saved=request.args.get("saved") == "1")
     audit.record_access("appointment", appointment, patient=appointment.patient_id)
-    db.session.commit()
+    audit.commit_access()
     return response
 
 
@@ -95,7 +95,7 @@ def edit(appointment_id: int) -> Response:
     appointment = appointment_or_403(appointment_id)
     values = dict(patient_values(appointment.patient), comment=appointment.comment or "")
     audit.record_access("appointment", appointment, patient=appointment.patient_id)
-    db.session.commit()
+    audit.commit_access()
     return render_edit(appointment, values, {})
 
 

@@ -13,7 +13,6 @@ from ...accounts.roles import Perm
 from ...booking.calendar import build_slots
 from ...booking.patients import LANGUAGES, SEXES
 from ...booking.staff_steps import FIELD_HINTS, FIELD_INPUTS, FIELD_LABELS, shown_fields
-from ...extensions import db
 from ...htmx import page_or_fragment
 from ...models import utcnow
 from ...scheduling.calendar import parse_query, services_at
@@ -53,5 +52,5 @@ def index() -> Response:
         if sc.appointment_count:  # patients' names on screen (Law 25)
             audit.record_access("appointments_calendar", None, location=location.id,
                                 day=query.day, count=sc.appointment_count)
-            db.session.commit()
+            audit.commit_access()
     return page_or_fragment("appointments/index.html", "appointments/_calendar.html", **context)

@@ -41,7 +41,7 @@ def access_log_page() -> Response:
     audit.record_access("access_log", None, page=page, start=filters.start, end=filters.end,
                         staff=filters.user_id, patient_search=bool(filters.patient),
                         patients=sorted({p.id for p in patients.values()}))
-    db.session.commit()
+    audit.commit_access()
     return page_or_fragment(
         "config/access_log.html", "config/_access_entries.html", form=form, entries=entries,
         filters={k: v for k, v in request.args.items() if k in FILTERS}, actions=ACTIONS,

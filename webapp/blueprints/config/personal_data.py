@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from ...accounts.permissions import requires
 from ...accounts.roles import Perm
-from ...audit import record_access
+from ...audit import commit_access, record_access
 from ...extensions import db
 from ...htmx import page_or_fragment, redirect_to
 from ...models import Organization, Patient
@@ -49,7 +49,7 @@ def _page(form: RetentionForm | None = None, status: int = 200) -> tuple[str, in
         people = [(p, held_on(p)) for p in found]
         if found:
             record_access("person_search", patients=[p.id for p in found])
-            db.session.commit()
+            commit_access()
     form = form or RetentionForm(data={"retention_days": _organization().retention_days})
     return render_template("config/personal_data.html", form=form, search=search,
                            people=people, next_run=preview()), status

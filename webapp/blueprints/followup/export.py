@@ -7,7 +7,6 @@ from werkzeug.wrappers import Response
 from ... import audit, followup, followup_export
 from ...accounts.permissions import location_scope, requires, team_scope
 from ...accounts.roles import Perm
-from ...extensions import db
 from ...formatting import iso_date
 from . import bp
 from .views import ATTENDANCE_LABELS, STATUS_LABELS
@@ -21,7 +20,7 @@ def export() -> Response:
     output, rows = followup_export.write(query, location_scope(), team_scope(),
                                          {**STATUS_LABELS, **ATTENDANCE_LABELS})
     audit.record_access("followup_export", filters=query.params(), rows=rows)
-    db.session.commit()
+    audit.commit_access()
     name = f"followup-{iso_date(query.first_day)}-{query.period}.xlsx"
     return send_file(output, as_attachment=True, download_name=name, max_age=0,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

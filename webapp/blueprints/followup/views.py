@@ -73,7 +73,7 @@ def index() -> Response:
     # Recorded once the page is rendered: the commit would expire the rows it shows.
     audit.record_access("followup_list", filters=query.params(page=query.page),
                         rows=len(page.rows))
-    db.session.commit()
+    audit.commit_access()
     return response
 
 
@@ -95,7 +95,7 @@ def print_view() -> Response:
         attendance_labels=ATTENDANCE_LABELS))
     audit.record_access("followup_print", filters=query.params(page=query.page),
                         rows=len(page.rows))
-    db.session.commit()
+    audit.commit_access()
     return response
 
 

@@ -43,7 +43,7 @@ def index() -> Response:
     counts = listing.counts_per_day(local_today(), location_scope(), team_scope())
     busy = booking.busy_addresses(filters.day, location_scope(), team_scope())
     audit.record_access("messages", None, count=len(found), **filters.query())
-    db.session.commit()
+    audit.commit_access()
     return page_or_fragment("messages/index.html", "messages/_results.html",
                             filters=filters, messages=found, counts=counts, busy=busy,
                             page_size=listing.PAGE_SIZE)
@@ -55,7 +55,7 @@ def text(message_id: int) -> Response:
     """One message exactly as it was sent."""
     message = _visible(message_id)
     audit.record_access("messages", message, appointment=message.appointment_id)
-    db.session.commit()
+    audit.commit_access()
     return page_or_fragment("messages/text.html", "messages/_text.html", message=message)
 
 
