@@ -17,23 +17,20 @@ ENLARGED = 24  # px: "very large" in Chromium's settings (16 by default)
 
 
 @pytest.fixture(scope="module")
-def enlarged(tmp_path_factory: Any, live_server: str) -> Iterator[Any]:
+def enlarged(tmp_path_factory: Any, live_server: str, playwright_driver: Any) -> Iterator[Any]:
     """A Chromium profile whose default text size the person set to 24 px, signed in."""
-    from playwright.sync_api import sync_playwright
-
     profile = tmp_path_factory.mktemp("profile")
     (Path(profile) / "Default").mkdir()
     (Path(profile) / "Default" / "Preferences").write_text(json.dumps(
         {"webkit": {"webprefs": {"default_font_size": ENLARGED}}}))
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=FLAGS, locale="fr-CA",
-            viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        sign_in(page, live_server, "gestion1")
-        page.close()
-        yield context
-        context.close()
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=FLAGS, locale="fr-CA",
+        viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "gestion1")
+    page.close()
+    yield context
+    context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
