@@ -16,7 +16,12 @@ appointments calendar), `patients` (field checks for forms), `coupon_qr`.
 """
 from __future__ import annotations
 
-from .availability import available_days, find_availability, nearest_alternatives
+from .availability import (
+    available_days,
+    available_times,
+    find_availability,
+    nearest_alternatives,
+)
 from .codes import COUPON_ALPHABET, normalize_coupon
 from .engine import (
     book,
@@ -65,8 +70,8 @@ __all__ = [
     "OnlineBookingClosed", "OutsideHorizon", "OverrideNotAllowed", "PatientDataInvalid",
     "ServiceNotOffered", "SlotFull", "SlotLocked", "SlotPast", "TeamNotAssociated",
     "TooEarly", "TooManyBookings", "TooManyHolds", "BusyAddress", "available_days",
-    "busy_addresses", "client_key", "book", "cancel", "confirm", "finalize_hold",
-    "find_availability",
+    "available_times", "busy_addresses", "client_key", "book", "cancel", "confirm",
+    "finalize_hold", "find_availability",
     "get_appointment", "get_service", "get_slot", "hold", "move", "nearest_alternatives",
     "normalize_coupon", "release_expired_holds", "release_hold", "set_capacity",
     "update_details",

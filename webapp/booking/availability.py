@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any, Optional
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
+from sqlalchemy import ColumnElement, Row, and_, bindparam, exists, or_, select
 
 from ..extensions import db
 from ..models import (
@@ -95,6 +95,9 @@ def _statement(kind: str, online: bool, by_location: bool, by_day: bool = False)
     where = and_(*_conditions(online, by_location, by_day))
     if kind == "slots":
         return select(Slot).where(where).order_by(Slot.starts_at, Slot.id)
+    if kind == "times":
+        return (select(Slot.id, Slot.starts_at, Slot.capacity, Slot.booked).where(where)
+                .order_by(Slot.starts_at, Slot.id))
     if kind == "days":
         return select(Slot.day).where(where).distinct().order_by(Slot.day)
     if kind == "locations":
@@ -161,6 +164,18 @@ def find_availability(service: Service, location: Optional[Location] = None,
     query = _statement("slots", online, location is not None, day is not None)
     slots = list(db.session.scalars(_restricted(query, answers), params))
     return slots[:limit] if limit else slots
+
+
+def available_times(service: Service, location: Location, day: date, *,
+                    answers: Optional[Mapping[Any, Any]] = None) -> list[Row[Any]]:
+    """The day's slots a citizen may book there, as rows (id, starts_at, capacity, booked)
+    in time order: a times page shows nothing else, and making 40 `Slot` objects cost more
+    than the query (issue 15)."""
+    params = _params(service, online=True, now=None, location_id=location.id, day=day)
+    if params is None:
+        return []
+    query = _statement("times", True, True, True)
+    return list(db.session.execute(_restricted(query, answers), params))
 
 
 def available_days(service: Service, location: Optional[Location] = None, *, online: bool,

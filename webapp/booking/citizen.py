@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Optional
 
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import audit, params
 from ..extensions import db
-from ..models import Appointment, Location, Message, Service, Slot, Status, utcnow
+from ..models import Appointment, Location, Message, Service, Status, utcnow
 from .codes import normalize_coupon
 from .patients import clean_birth_date
 
@@ -49,10 +49,10 @@ def answers_query(answers: Mapping[str, int]) -> dict[str, int]:
     return {f"q{question}": answer for question, answer in answers.items()}
 
 
-def one_per_time(slots: list[Slot]) -> list[Slot]:
+def one_per_time(slots: Sequence[Any]) -> list[Any]:
     """A citizen sees each time once, even when several teams work then: the slot with
-    the most places left stands for the others."""
-    best: dict[Any, Slot] = {}
+    the most places left stands for the others (`Slot`s or `available_times` rows)."""
+    best: dict[Any, Any] = {}
     for slot in slots:
         kept = best.get(slot.starts_at)
         if kept is None or slot.capacity - slot.booked > kept.capacity - kept.booked:

@@ -91,8 +91,7 @@ def times(location_id: int, service_id: int, day: str) -> str | Response | tuple
 
 def _times_context(place: Location, service: Service, day: date, answers: dict[str, int],
                    kept: dict[str, str]) -> dict[str, Any]:
-    slots = one_per_time(booking.find_availability(service, place, day, online=True,
-                                                   answers=answers))
+    slots = one_per_time(booking.available_times(service, place, day, answers=answers))
     return {"location": place, "service": service, "day": day, "slots": slots,
             "answers": answers_query(answers), "attempt": new_attempt(), "kept": kept}
 
