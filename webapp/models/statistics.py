@@ -154,8 +154,9 @@ def trigger_statements(dialect: str) -> list[str]:
 
 def drop_trigger_statements(dialect: str) -> list[str]:
     if dialect == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS stats_dirty_{t} ON {t}; "
-                f"DROP FUNCTION IF EXISTS stats_dirty_{t}()" for t in _PG_FUNCTIONS]
+        return [statement for t in _PG_FUNCTIONS for statement in (
+            f"DROP TRIGGER IF EXISTS stats_dirty_{t} ON {t}",
+            f"DROP FUNCTION IF EXISTS stats_dirty_{t}()")]
     return [f"DROP TRIGGER IF EXISTS stats_dirty_{t}_{a}" for t in _PG_FUNCTIONS
             for a in ("insert", "update", "delete")]
 

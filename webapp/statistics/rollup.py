@@ -14,11 +14,14 @@ nothing for today's and upcoming rows, so a booking never waits for the rollup.
 Advancing the boundary is one small transaction that also marks the new days dirty; rolling
 a dirty day deletes its mark, then reads the day (on PostgreSQL the trigger's ON CONFLICT DO
 UPDATE locks the mark, so the job's delete waits for a writer still at work on that day, and
-its reads see that writer's change). On PostgreSQL the advance locks the state table, so it
-waits for the transactions whose trigger read the old boundary.
+its reads see that writer's change). A writer whose trigger read the old boundary may still
+be at work when the boundary moves: on PostgreSQL the job waits (`_wait_for_writers`) until
+every transaction in progress when the boundary moved has ended before it reads the newly
+ended days (on SQLite writers take turns, so none can be).
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, Optional
@@ -41,6 +44,7 @@ from . import queries as q
 from .queries import Part, Scope, epoch_day, utc_start
 
 DAYS_PER_TRANSACTION = 4
+WAIT_SECONDS = 60.0  # for the writers at work when the boundary moved
 MODELS = (StatsDay, StatsHour, StatsLead)
 
 
@@ -87,18 +91,30 @@ def _first_day() -> Optional[date]:
     return min(days) if days else None
 
 
-def _lock_state() -> None:
-    """PostgreSQL: wait for the writers whose trigger read the boundary, hold the others
-    back for the few milliseconds of the advance."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text("LOCK TABLE stats_rollup_state IN ACCESS EXCLUSIVE MODE"))
+def _wait_for_writers(timeout: float = WAIT_SECONDS) -> bool:
+    """PostgreSQL: wait until every transaction in progress now (one whose trigger may have
+    read the old boundary) has ended; False when some still runs after `timeout` seconds."""
+    if db.engine.dialect.name != "postgresql":
+        return True
+    snapshot = db.session.scalar(sa.text("SELECT pg_current_snapshot()::text"))
+    db.session.commit()
+    waited_until = time.monotonic() + timeout
+    while True:
+        done = db.session.scalar(sa.text(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= "
+            "pg_snapshot_xmax(CAST(:snapshot AS pg_snapshot))"), {"snapshot": snapshot})
+        db.session.commit()
+        if done:
+            return True
+        if time.monotonic() > waited_until:
+            return False
+        time.sleep(0.05)
 
 
 def advance(today: date) -> int:
     """Move the boundary to `today` (the days before it have ended) and mark the days it
     passes dirty, in one transaction; starts over when the planner's zone changed. Returns
     the days newly passed."""
-    _lock_state()
     state = db.session.get(StatsRollupState, 1)
     zone = _zone()
     if state is not None and state.zone != zone:  # local days moved: start over
@@ -182,4 +198,6 @@ def roll(today: Optional[date] = None) -> tuple[int, int]:
     """The job: advance the boundary to today, then roll every dirty day. Returns (days
     passed, days rolled)."""
     passed = advance(today or local_today())
+    if passed and not _wait_for_writers():
+        return passed, 0  # the new days stay dirty (read live) until the next run
     return passed, roll_dirty()
