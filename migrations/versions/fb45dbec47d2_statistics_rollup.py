@@ -28,7 +28,8 @@ def upgrade():
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('places_left', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('day', 'block_id', name=op.f('pk_stats_capacity'))
+    sa.PrimaryKeyConstraint('day', 'block_id', name=op.f('pk_stats_capacity')),
+    sqlite_with_rowid=False
     )
     op.create_table('stats_day',
     sa.Column('epoch_day', sa.Integer(), nullable=False),
@@ -47,7 +48,8 @@ def upgrade():
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
     sa.Column('reminded', sa.Integer(), nullable=False),
     sa.Column('reminder_confirmed', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', name=op.f('pk_stats_day'))
+    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', name=op.f('pk_stats_day')),
+    sqlite_with_rowid=False
     )
     op.create_table('stats_dirty',
     sa.Column('day', sa.Date(), nullable=False),
@@ -61,7 +63,8 @@ def upgrade():
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('hour', sa.Integer(), nullable=False),
     sa.Column('kept', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', 'hour', name=op.f('pk_stats_hour'))
+    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', 'hour', name=op.f('pk_stats_hour')),
+    sqlite_with_rowid=False
     )
     op.create_table('stats_lead',
     sa.Column('epoch_day', sa.Integer(), nullable=False),
@@ -70,7 +73,8 @@ def upgrade():
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('hours', sa.Integer(), nullable=False),
     sa.Column('booked', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', 'hours', name=op.f('pk_stats_lead'))
+    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', 'hours', name=op.f('pk_stats_lead')),
+    sqlite_with_rowid=False
     )
     op.create_table('stats_rollup_state',
     sa.Column('id', sa.Integer(), nullable=False),

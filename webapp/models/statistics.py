@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .types import UTCDateTime
 
+# SQLite: the rows stored in their key's order, so a range of days is read in one pass.
+WITHOUT_ROWID = {"sqlite_with_rowid": False}
+
 
 def _count() -> Mapped[int]:
     return mapped_column(Integer, default=0)
@@ -20,6 +23,8 @@ def _count() -> Mapped[int]:
 class StatsDay(db.Model):  # type: ignore[name-defined]
     """Booked appointments of one local day (`epoch_day`: days since 1970-01-01), location,
     service and team, with their reminders (the counting rules of webapp.statistics)."""
+
+    __table_args__ = WITHOUT_ROWID
 
     epoch_day: Mapped[int] = mapped_column(Integer, primary_key=True)
     location_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,6 +47,8 @@ class StatsDay(db.Model):  # type: ignore[name-defined]
 class StatsHour(db.Model):  # type: ignore[name-defined]
     """Kept appointments by local hour of start (the heat map)."""
 
+    __table_args__ = WITHOUT_ROWID
+
     epoch_day: Mapped[int] = mapped_column(Integer, primary_key=True)
     location_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -53,6 +60,8 @@ class StatsHour(db.Model):  # type: ignore[name-defined]
 class StatsLead(db.Model):  # type: ignore[name-defined]
     """Booked appointments by lead time (hours, in the precision of the counting rules)."""
 
+    __table_args__ = WITHOUT_ROWID
+
     epoch_day: Mapped[int] = mapped_column(Integer, primary_key=True)
     location_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -63,6 +72,8 @@ class StatsLead(db.Model):  # type: ignore[name-defined]
 
 class StatsCapacity(db.Model):  # type: ignore[name-defined]
     """Places published and left of one block on one day (`Slot.day`)."""
+
+    __table_args__ = WITHOUT_ROWID
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     block_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -163,7 +174,8 @@ def drop_trigger_statements(dialect: str) -> list[str]:
 
 def _create_triggers(target: object, connection: object, **kw: object) -> None:
     dialect = connection.dialect.name  # type: ignore[attr-defined]
-    for statement in trigger_statements(dialect):
+    # create_all runs again on a database that has them: made anew.
+    for statement in [*drop_trigger_statements(dialect), *trigger_statements(dialect)]:
         connection.exec_driver_sql(statement)  # type: ignore[attr-defined]
 
 
