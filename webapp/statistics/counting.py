@@ -60,7 +60,7 @@ from .queries import EPOCH, Scope
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days the statistics can show
 MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
-QUERY_COUNT = 10
+QUERY_COUNT = 9
 DAILY_UP_TO, WEEKLY_UP_TO = 62, 366  # longer periods are shown by week, then by month
 # Lead-time buckets: (upper bound in hours, exclusive; key). The last has no bound.
 LEAD_BUCKETS: tuple[tuple[Optional[int], str], ...] = (
@@ -241,7 +241,12 @@ def report(filters: Filters) -> Report:
     part = rollup.part(filters.start, filters.end)
     by_day = {day: Counts() for day in filters.days}
     per: dict[str, dict[int, Counts]] = {k: defaultdict(Counts) for k in "lst"}
+    heat = [[0] * 24 for _ in range(7)]
     for row in queries.counts(scope, part):
+        if row.kind == "h":
+            hour = int(row.key)  # of the week, from Thursday (1970-01-01) 0 h
+            heat[(hour // 24 + 3) % 7][hour % 24] += int(row.booked)
+            continue
         counts = _to_counts(row)
         if row.kind == "d":
             day = EPOCH + timedelta(days=int(row.key))
@@ -269,11 +274,6 @@ def report(filters: Filters) -> Report:
             if upper is None or hours < upper:
                 bucket_counts[key] += n
                 break
-
-    heat = [[0] * 24 for _ in range(7)]
-    for row in queries.heat(scope, part):
-        hour = int(row.hour)
-        heat[(hour // 24 + 3) % 7][hour % 24] += int(row.n)  # 1970-01-01 was a Thursday
 
     sent, reminded, confirmed = queries.reminders(scope, part)
     locations = _named(Location, set(per["l"]), (Location.position, Location.id))

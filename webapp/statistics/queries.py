@@ -118,10 +118,13 @@ def _offsets(start: date, end: date) -> tuple[int, list[tuple[int, int]]]:
     return first, changes
 
 
-def _local_seconds(column: Any, scope: Scope) -> Any:
-    """Local wall-clock seconds since 1970 of an instant column: its UTC seconds plus the
-    offset in force then (the instant compared as stored, so SQLite converts it once)."""
-    first, changes = _offsets(scope.start, scope.end)
+def _local_seconds(column: Any, ranges: tuple[tuple[date, date], ...]) -> Any:
+    """Local wall-clock seconds since 1970 of an instant column on the days of `ranges`: its
+    UTC seconds plus the offset in force then (the instant compared as stored, so SQLite
+    converts it once; no comparison at all when the days see no change of offset)."""
+    if not ranges:
+        return epoch_seconds(column)
+    first, changes = _offsets(ranges[0][0], ranges[-1][1])
     if not changes:
         return epoch_seconds(column) + first
     whens = []
@@ -194,12 +197,13 @@ def _service_blocks(service_ids: tuple[int, ...]) -> Any:
 # -- live selects (also what the rollup job stores) -----------------------------------------
 
 def live_counts(scope: Scope, ranges: tuple[tuple[date, date], ...]) -> Any:
-    """One row per (local epoch day, location, service, team) with every count."""
+    """One row per (local hour since 1970, location, service, team) with every count (by
+    hour, so that the heat map is read in the same pass)."""
     cancelled = Appointment.status == Status.CANCELLED.value
     kept = Appointment.status != Status.CANCELLED.value
-    day = _local_seconds(Appointment.starts_at, scope) // 86400
+    hour = _local_seconds(Appointment.starts_at, ranges) // 3600
     return (
-        sa.select(day.label("epoch_day"), Appointment.location_id, Appointment.service_id,
+        sa.select(hour.label("hour"), Appointment.location_id, Appointment.service_id,
                   Appointment.team_id,
                   sa.func.count().label("booked"),
                   _count(Appointment.online.is_(True)).label("online"),
@@ -210,7 +214,7 @@ def live_counts(scope: Scope, ranges: tuple[tuple[date, date], ...]) -> Any:
                   *[_count(sa.and_(kept, Appointment.attendance == value.value)).label(value.value)
                     for value in Attendance])
         .where(*appointment_where(scope, ranges))
-        .group_by(day, Appointment.location_id, Appointment.service_id, Appointment.team_id)
+        .group_by(hour, Appointment.location_id, Appointment.service_id, Appointment.team_id)
     )
 
 
@@ -233,7 +237,7 @@ def _reminders_from(select: Any) -> Any:
 
 def live_reminders_by_group(scope: Scope, ranges: tuple[tuple[date, date], ...]) -> Any:
     """Reminders per (local epoch day, location, service, team): what the job stores."""
-    day = _local_seconds(Appointment.starts_at, scope) // 86400
+    day = _local_seconds(Appointment.starts_at, ranges) // 86400
     query = _reminders_from(sa.select(day.label("epoch_day"), Appointment.location_id,
                                       Appointment.service_id, Appointment.team_id,
                                       *_reminder_columns()))
@@ -251,23 +255,10 @@ def live_leads(scope: Scope, ranges: tuple[tuple[date, date], ...], *, by_group:
     hours = lead_hours()
     keys: list[Any] = []
     if by_group:
-        keys = [(_local_seconds(Appointment.starts_at, scope) // 86400).label("epoch_day"),
+        keys = [(_local_seconds(Appointment.starts_at, ranges) // 86400).label("epoch_day"),
                 Appointment.location_id, Appointment.service_id, Appointment.team_id]
     return (sa.select(*keys, hours.label("hours"), sa.func.count().label("booked"))
             .where(*appointment_where(scope, ranges)).group_by(*keys, hours))
-
-
-def live_hours(scope: Scope, ranges: tuple[tuple[date, date], ...], *, by_group: bool) -> Any:
-    """Kept appointments by local hour since 1970 (by group: with the location, service and
-    team)."""
-    hour = _local_seconds(Appointment.starts_at, scope) // 3600
-    keys: list[Any] = [hour.label("hour")]
-    if by_group:
-        keys += [Appointment.location_id, Appointment.service_id, Appointment.team_id]
-    return (sa.select(*keys, sa.func.count().label("kept"))
-            .where(*appointment_where(scope, ranges),
-                   Appointment.status != Status.CANCELLED.value)
-            .group_by(*keys))
 
 
 def live_capacity_by_block(scope: Scope, ranges: tuple[tuple[date, date], ...]) -> Any:
@@ -282,18 +273,31 @@ def live_capacity_by_block(scope: Scope, ranges: tuple[tuple[date, date], ...]) 
 
 def counts(scope: Scope, part: Part) -> list[Any]:
     """Every count summed by day ("d", epoch day), location ("l"), service ("s") and team
-    ("t"): rows (kind, key, counts...)."""
-    rolled = (sa.select(StatsDay.epoch_day, StatsDay.location_id, StatsDay.service_id,
-                        StatsDay.team_id, *[getattr(StatsDay, n) for n in COUNT_NAMES])
+    ("t"): rows (kind, key, counts...); and the heat map ("h", hour of the week from
+    Thursday 0 h, as 1970-01-01 was a Thursday), whose kept appointments are in `booked`."""
+    live = live_counts(scope, part.live).subquery()
+    rolled = (sa.select(StatsDay.epoch_day, sa.null().label("hour"), StatsDay.location_id,
+                        StatsDay.service_id, StatsDay.team_id,
+                        *[getattr(StatsDay, n) for n in COUNT_NAMES])
               .where(*_rolled_where(StatsDay, scope, part)))
-    rows = sa.union_all(live_counts(scope, part.live), rolled).cte("count_rows")
+    rows = sa.union_all(
+        sa.select((live.c.hour // 24).label("epoch_day"), live.c.hour, live.c.location_id,
+                  live.c.service_id, live.c.team_id, *[live.c[n] for n in COUNT_NAMES]),
+        rolled).cte("count_rows")
     sums = [sa.func.sum(rows.c[n]).label(n) for n in COUNT_NAMES]
-    query = sa.union_all(*[
-        sa.select(sa.literal(kind).label("kind"), rows.c[key].label("key"), *sums)
-        .group_by(rows.c[key])
-        for kind, key in (("d", "epoch_day"), ("l", "location_id"), ("s", "service_id"),
-                          ("t", "team_id"))])
-    return list(db.session.execute(query).all())
+    groups = [sa.select(sa.literal(kind).label("kind"), rows.c[key].label("key"), *sums)
+              .group_by(rows.c[key])
+              for kind, key in (("d", "epoch_day"), ("l", "location_id"), ("s", "service_id"),
+                                ("t", "team_id"))]
+    zeros = [sa.literal(0).label(n) for n in COUNT_NAMES[1:]]
+    live_week_hour = rows.c.hour % 168
+    groups.append(sa.select(sa.literal("h"), live_week_hour,
+                            (sa.func.sum(rows.c.booked) - sa.func.sum(rows.c.cancelled)), *zeros)
+                  .where(rows.c.hour.is_not(None)).group_by(live_week_hour))
+    week_hour = (StatsHour.epoch_day * 24 + StatsHour.hour) % 168
+    groups.append(sa.select(sa.literal("h"), week_hour, sa.func.sum(StatsHour.kept), *zeros)
+                  .where(*_rolled_where(StatsHour, scope, part)).group_by(week_hour))
+    return list(db.session.execute(sa.union_all(*groups)).all())
 
 
 def capacity(scope: Scope, part: Part) -> list[Any]:
@@ -347,18 +351,6 @@ def leads(scope: Scope, part: Part) -> list[Any]:
     rows = sa.union_all(live_leads(scope, part.live, by_group=False), rolled).subquery()
     query = (sa.select(rows.c.hours, sa.func.sum(rows.c.booked).label("n"))
              .group_by(rows.c.hours))
-    return list(db.session.execute(query).all())
-
-
-def heat(scope: Scope, part: Part) -> list[Any]:
-    """(hour of the week from Thursday 0 h, kept) rows: 1970-01-01 was a Thursday."""
-    week_hour = (StatsHour.epoch_day * 24 + StatsHour.hour) % 168
-    rolled = (sa.select(week_hour.label("hour"), sa.func.sum(StatsHour.kept).label("kept"))
-              .where(*_rolled_where(StatsHour, scope, part)).group_by(week_hour))
-    live = live_hours(scope, part.live, by_group=False).subquery()
-    live_week = sa.select((live.c.hour % 168).label("hour"), live.c.kept)
-    rows = sa.union_all(live_week, rolled).subquery()
-    query = sa.select(rows.c.hour, sa.func.sum(rows.c.kept).label("n")).group_by(rows.c.hour)
     return list(db.session.execute(query).all())
 
 

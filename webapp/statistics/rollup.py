@@ -22,7 +22,6 @@ ended days (on SQLite writers take turns, so none can be).
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, Optional
 
@@ -148,19 +147,22 @@ def _store(days: list[date]) -> None:
     db.session.execute(sa.delete(StatsCapacity).where(StatsCapacity.day.in_(days)))
     keys = ("epoch_day", "location_id", "service_id", "team_id")
     rows: dict[tuple[int, ...], dict[str, Any]] = {}
+    hours: list[dict[str, Any]] = []
     for row in db.session.execute(q.live_counts(scope, ranges)).mappings():
-        rows[tuple(row[k] for k in keys)] = {**dict(row), **dict.fromkeys(q.REMINDER_NAMES, 0)}
+        key = (row["hour"] // 24, row["location_id"], row["service_id"], row["team_id"])
+        day = rows.setdefault(key, dict(zip(keys, key, strict=True),
+                                        **dict.fromkeys((*q.COUNT_NAMES, *q.REMINDER_NAMES), 0)))
+        for name in q.COUNT_NAMES:
+            day[name] += row[name]
+        kept = row["booked"] - row["cancelled"]
+        if kept:
+            hours.append(dict(zip(keys, key, strict=True), hour=row["hour"] % 24, kept=kept))
     for row in db.session.execute(q.live_reminders_by_group(scope, ranges)).mappings():
         rows[tuple(row[k] for k in keys)].update({n: row[n] for n in q.REMINDER_NAMES})
     if rows:
         db.session.execute(sa.insert(StatsDay), list(rows.values()))
-    hours: dict[tuple[int, ...], int] = defaultdict(int)
-    for hour in db.session.execute(q.live_hours(scope, ranges, by_group=True)):
-        hours[(hour.hour // 24, hour.location_id, hour.service_id, hour.team_id,
-               hour.hour % 24)] += hour.kept
     if hours:
-        db.session.execute(sa.insert(StatsHour), [
-            dict(zip((*keys, "hour"), key, strict=True), kept=n) for key, n in hours.items()])
+        db.session.execute(sa.insert(StatsHour), hours)
     leads = [dict(row) for row in
              db.session.execute(q.live_leads(scope, ranges, by_group=True)).mappings()]
     if leads:
