@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -180,7 +181,7 @@ class Report:
         days = (self.filters.end - self.filters.start).days + 1
         return "day" if days <= DAILY_UP_TO else "week" if days <= WEEKLY_UP_TO else "month"
 
-    @property
+    @cached_property
     def by_period(self) -> list[tuple[date, Counts]]:
         """The figures by day, week or month (`grouping`), each named by its first day in
         the period."""

@@ -88,7 +88,8 @@ def _epoch_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 
 @compiles(epoch_seconds, "postgresql")
 def _epoch_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
-    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS BIGINT)"
+    # date_part is a double: EXTRACT's numeric (PostgreSQL 14+) costs twice as much per row.
+    return f"CAST(date_part('epoch', {compiler.process(element.clauses, **kw)}) AS BIGINT)"
 
 
 def utc_start(day: date) -> datetime:
