@@ -31,17 +31,23 @@ The counting rules, written once (docs/ARCHITECTURE.md repeats them):
   a block offering several services counts under each of them (its places are shared), so
   per-service capacities may add up to more than the total.
 - **Lead time**: hours from the booking (`created_at`) to the appointment's start, over
-  booked appointments (a negative delay, typed in after the fact, counts as 0); the median
-  and a distribution in buckets (same day, 1 day, 2-3, 4-7, 8-14, 15-30, over 30 days).
+  booked appointments (a negative delay, typed in after the fact, counts as 0), exact
+  under 2 days (`EXACT_LEAD_HOURS`) and in whole days from 2 days on (2 days 5 hours counts
+  as 48 hours: the median is then given to the day); the median and a distribution in
+  buckets (same day, 1 day, 2-3, 4-7, 8-14, 15-30, over 30 days: whole days, so exact).
 - **Busiest hours**: kept appointments by local weekday and hour of start.
 - **By day, week or month**: the figures by day up to `DAILY_UP_TO` days (about two
   months), by week (Monday to Sunday) up to `WEEKLY_UP_TO` days (a year), by month beyond;
   a week or month cut by the period's ends counts only the period's days and is named by its
   first day in the period.
 
-Each figure is one grouped query (`report` runs `QUERY_COUNT` queries whatever the period);
-local days and hours are computed in SQL from UTC seconds plus the zone's offset, the
-offset changing at the daylight-saving instants of the period (`_offset_case`).
+Where the figures are read (`queries`, `rollup`): the local days that have ended are
+stored per day, location, service and team by the hourly job (`rollup.roll`); today, the
+upcoming days and any ended day changed since it was stored (marked dirty by a trigger) are
+read live from appointments and slots. Each figure is one statement adding both parts
+(`report` runs `QUERY_COUNT` queries whatever the period and whatever is rolled up); local
+days and hours are computed in SQL from UTC seconds plus the zone's offset, the offset
+changing at the daylight-saving instants of the days read (`queries._local_seconds`).
 """
 from __future__ import annotations
 
