@@ -30,6 +30,7 @@ from .factories import make_block, slots_of, take_places
 from .test_statistics import DST, EVE, free_seat, planner  # noqa: F401  (planner: a fixture)
 
 AFTER = DST + timedelta(days=1)
+LATER = date(2027, 4, 5)  # March has ended: read from its month's rows
 
 
 def live_report(filters: st.Filters, monkeypatch: pytest.MonkeyPatch) -> st.Report:
@@ -56,7 +57,9 @@ def asked(w: Any, team_c: Any) -> list[st.Filters]:
             st.Filters(DST, DST), st.Filters(EVE, EVE), st.Filters(AFTER, AFTER),
             st.Filters(EVE, AFTER, location_ids=(w.other_location.id,)),
             st.Filters(EVE, AFTER, service_ids=(w.other_service.id,)),
-            st.Filters(EVE, AFTER, team_ids=(w.team.id, team_c.id))]
+            st.Filters(EVE, AFTER, team_ids=(w.team.id, team_c.id)),
+            st.Filters(date(2027, 3, 1), date(2027, 3, 31)),
+            st.Filters(date(2027, 2, 27), date(2027, 4, 2), service_ids=(w.service.id,))]
 
 
 def assert_same_as_live(planner: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,7 +76,7 @@ def test_rollup_plus_live_equals_all_live(planner: dict[str, Any], any_db_app: A
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     before = {f: shown(st.report(f)) for f in asked(planner["w"], planner["team_c"])}
     # Rolled up to the DST day (EVE ended, DST live), then past every day of the planner.
-    for today in (DST, AFTER + timedelta(days=5)):
+    for today in (DST, LATER):
         passed, rolled = roll_until(any_db_app, today)
         assert passed > 0 and rolled >= passed
         assert db.session.scalar(select(func.count()).select_from(StatsDirty)) == 0
@@ -81,16 +84,22 @@ def test_rollup_plus_live_equals_all_live(planner: dict[str, Any], any_db_app: A
             assert shown(st.report(filters)) == figures, (today, filters)
     part = rollup.part(EVE, DST)
     assert part.live == () and part.rolled == (EVE, DST)  # read from the rollup alone
+    march = rollup.part(date(2027, 2, 27), date(2027, 4, 2))
+    assert march.spans() == ([date(2027, 3, 1)], [(date(2027, 2, 27), date(2027, 2, 28)),
+                                                  (date(2027, 4, 1), date(2027, 4, 2))])
+    assert db.session.scalar(select(func.count()).select_from(StatsLead)
+                             .where(StatsLead.span == "m")) > 0
     assert db.session.scalar(select(func.sum(StatsDay.booked))) == 8  # 7, and AFTER's
     # The lead times of 2 days or more are kept in whole days: 240 and 960 hours.
     assert set(db.session.scalars(select(StatsLead.hours).where(
-        StatsLead.epoch_day <= queries.epoch_day(DST)))) == {0, 1, 23, 24, 48, 240, 960}
-    assert roll_until(any_db_app, AFTER + timedelta(days=5)) == (0, 0)  # nothing to do
+        StatsLead.span == "d", StatsLead.epoch_day <= queries.epoch_day(DST)))
+    ) == {0, 1, 23, 24, 48, 240, 960}
+    assert roll_until(any_db_app, LATER) == (0, 0)  # nothing to do
 
 
 def test_a_change_to_a_rolled_up_day_shows_at_once(planner: dict[str, Any], any_db_app: Any,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    roll_until(any_db_app, AFTER + timedelta(days=5))
+    roll_until(any_db_app, LATER)
     period = st.Filters(EVE, DST)
     on_dst = select(Appointment).where(Appointment.starts_at >= queries.utc_start(DST),
                                        Appointment.starts_at < queries.utc_start(AFTER),
@@ -101,6 +110,7 @@ def test_a_change_to_a_rolled_up_day_shows_at_once(planner: dict[str, Any], any_
     db.session.commit()
     report = st.report(period)
     assert (report.total.absent, report.total.present) == (0, 3)
+    assert rollup.part(date(2027, 3, 1), date(2027, 3, 31)).spans()[0] == []  # March: by day
     assert db.session.scalar(select(func.count()).select_from(StatsDirty)) == 1
     assert_same_as_live(planner, monkeypatch)
     # A late cancellation (Core, as booking.cancel does).
@@ -127,7 +137,7 @@ def test_a_change_to_a_rolled_up_day_shows_at_once(planner: dict[str, Any], any_
     assert_same_as_live(planner, monkeypatch)
     # The job rolls the dirty days again: the same figures, read from the rollup.
     figures = {f: shown(st.report(f)) for f in asked(planner["w"], planner["team_c"])}
-    assert roll_until(any_db_app, AFTER + timedelta(days=5))[1] > 0
+    assert roll_until(any_db_app, LATER)[1] > 0
     assert db.session.scalar(select(func.count()).select_from(StatsDirty)) == 0
     assert rollup.part(EVE, DST).live == ()
     for filters, before in figures.items():
@@ -156,7 +166,7 @@ def test_a_new_time_zone_rolls_everything_again(planner: dict[str, Any], any_db_
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from webapp.organization import current
 
-    roll_until(any_db_app, AFTER + timedelta(days=5))
+    roll_until(any_db_app, LATER)
     current().timezone = "America/Vancouver"
     db.session.commit()
     from flask import g
@@ -164,7 +174,7 @@ def test_a_new_time_zone_rolls_everything_again(planner: dict[str, Any], any_db_
     g.pop("planner_zone", None)
     assert rollup.part(EVE, DST).rolled is None  # the old rollup is not read
     assert_same_as_live(planner, monkeypatch)
-    roll_until(any_db_app, AFTER + timedelta(days=5))
+    roll_until(any_db_app, LATER)
     assert db.session.get(StatsRollupState, 1).zone == "America/Vancouver"
     assert rollup.part(EVE, DST).live == ()
     assert_same_as_live(planner, monkeypatch)
@@ -176,7 +186,7 @@ def test_the_job_runs_on_the_leader_only(planner: dict[str, Any], any_db_app: An
     from webapp.extensions import scheduler
     from webapp.jobs import install_jobs
 
-    any_db_app.config["TODAY"] = AFTER + timedelta(days=5)
+    any_db_app.config["TODAY"] = LATER
     install_jobs(any_db_app)
     try:
         job = scheduler.get_job("stats_rollup")
@@ -186,7 +196,7 @@ def test_the_job_runs_on_the_leader_only(planner: dict[str, Any], any_db_app: An
         assert db.session.get(StatsRollupState, 1) is None
         monkeypatch.setattr(leader, "still_leader", lambda app: True)
         job.func()
-        assert db.session.get(StatsRollupState, 1).until == AFTER + timedelta(days=5)
+        assert db.session.get(StatsRollupState, 1).until == LATER
         assert rollup.part(EVE, DST).live == ()
     finally:
         for each in scheduler.get_jobs():
@@ -194,7 +204,7 @@ def test_the_job_runs_on_the_leader_only(planner: dict[str, Any], any_db_app: An
 
 
 def test_the_operators_command(planner: dict[str, Any], any_db_app: Any) -> None:
-    any_db_app.config["TODAY"] = AFTER + timedelta(days=5)
+    any_db_app.config["TODAY"] = LATER
     result = any_db_app.test_cli_runner().invoke(args=["stats-rollup"])
     assert result.exit_code == 0, result.output
     assert "rolled up" in result.output

@@ -57,23 +57,25 @@ def upgrade():
     sa.PrimaryKeyConstraint('day', name=op.f('pk_stats_dirty'))
     )
     op.create_table('stats_hour',
+    sa.Column('span', sa.String(length=1), nullable=False),
     sa.Column('epoch_day', sa.Integer(), nullable=False),
     sa.Column('location_id', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('hour', sa.Integer(), nullable=False),
     sa.Column('kept', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', 'hour', name=op.f('pk_stats_hour')),
+    sa.PrimaryKeyConstraint('span', 'epoch_day', 'location_id', 'service_id', 'team_id', 'hour', name=op.f('pk_stats_hour')),
     sqlite_with_rowid=False
     )
     op.create_table('stats_lead',
+    sa.Column('span', sa.String(length=1), nullable=False),
     sa.Column('epoch_day', sa.Integer(), nullable=False),
     sa.Column('location_id', sa.Integer(), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('hours', sa.Integer(), nullable=False),
     sa.Column('booked', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('epoch_day', 'location_id', 'service_id', 'team_id', 'hours', name=op.f('pk_stats_lead')),
+    sa.PrimaryKeyConstraint('span', 'epoch_day', 'location_id', 'service_id', 'team_id', 'hours', name=op.f('pk_stats_lead')),
     sqlite_with_rowid=False
     )
     op.create_table('stats_rollup_state',

@@ -45,10 +45,13 @@ class StatsDay(db.Model):  # type: ignore[name-defined]
 
 
 class StatsHour(db.Model):  # type: ignore[name-defined]
-    """Kept appointments by local hour of start (the heat map)."""
+    """Kept appointments by local hour of start (the heat map). A day's rows (`span` "d")
+    have the hour of the day; a month's (`span` "m", `epoch_day` its first day, made from its
+    days' rows) the hour of the week from Thursday 0 h, as 1970-01-01 was a Thursday."""
 
     __table_args__ = WITHOUT_ROWID
 
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)
     epoch_day: Mapped[int] = mapped_column(Integer, primary_key=True)
     location_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,10 +61,12 @@ class StatsHour(db.Model):  # type: ignore[name-defined]
 
 
 class StatsLead(db.Model):  # type: ignore[name-defined]
-    """Booked appointments by lead time (hours, in the precision of the counting rules)."""
+    """Booked appointments by lead time (hours, in the precision of the counting rules), of
+    a day (`span` "d") or a month (`span` "m", `epoch_day` its first day)."""
 
     __table_args__ = WITHOUT_ROWID
 
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)
     epoch_day: Mapped[int] = mapped_column(Integer, primary_key=True)
     location_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -51,6 +51,31 @@ class Part:
         return (epoch_day(self.rolled[0]), epoch_day(self.rolled[1]),
                 tuple(epoch_day(d) for d in self.dirty))
 
+    def spans(self) -> tuple[list[date], list[tuple[date, date]]]:
+        """The rolled days as whole months (inside the rolled days, none dirty: read from the
+        months' rows) and ranges of days (read from the days' rows, dirty days excepted)."""
+        assert self.rolled is not None
+        first, last = self.rolled
+        months: list[date] = []
+        ranges: list[tuple[date, date]] = []
+        day = first
+        while day <= last:
+            month_end = _month_end(day)
+            if day.day == 1 and month_end <= last and not any(
+                    day <= d <= month_end for d in self.dirty):
+                months.append(day)
+            elif ranges and ranges[-1][1] + timedelta(days=1) == day:
+                ranges[-1] = (ranges[-1][0], min(month_end, last))
+            else:
+                ranges.append((day, min(month_end, last)))
+            day = month_end + timedelta(days=1)
+        return months, ranges
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -173,10 +198,24 @@ def _rolled_where(model: Any, scope: Scope, part: Part) -> list[Any]:
     """The rollup's rows of the rolled days (dirty days excluded), within the filters."""
     if part.rolled is None:
         return [sa.false()]
+    where: list[Any]
     if model is StatsCapacity:
         where = [model.day.between(*part.rolled)]
         if part.dirty:
             where.append(model.day.not_in(part.dirty))
+    elif model in (StatsHour, StatsLead):
+        months, ranges = part.spans()
+        either: list[Any] = []
+        if months:
+            either.append(sa.and_(model.span == "m",
+                                  model.epoch_day.in_([epoch_day(m) for m in months])))
+        if ranges:
+            days = sa.or_(*[model.epoch_day.between(epoch_day(a), epoch_day(b))
+                            for a, b in ranges])
+            marked = [epoch_day(d) for d in part.dirty]
+            either.append(sa.and_(model.span == "d", days, *(
+                [model.epoch_day.not_in(marked)] if marked else [])))
+        where = [sa.or_(*either)]
     else:
         first, last, dirty = part.rolled_epoch_days
         where = [model.epoch_day.between(first, last)]
@@ -295,7 +334,8 @@ def counts(scope: Scope, part: Part) -> list[Any]:
     groups.append(sa.select(sa.literal("h"), live_week_hour,
                             (sa.func.sum(rows.c.booked) - sa.func.sum(rows.c.cancelled)), *zeros)
                   .where(rows.c.hour.is_not(None)).group_by(live_week_hour))
-    week_hour = (StatsHour.epoch_day * 24 + StatsHour.hour) % 168
+    week_hour = sa.case((StatsHour.span == "m", StatsHour.hour),
+                        else_=(StatsHour.epoch_day * 24 + StatsHour.hour) % 168)
     groups.append(sa.select(sa.literal("h"), week_hour, sa.func.sum(StatsHour.kept), *zeros)
                   .where(*_rolled_where(StatsHour, scope, part)).group_by(week_hour))
     return list(db.session.execute(sa.union_all(*groups)).all())

@@ -142,8 +142,10 @@ def _store(days: list[date]) -> None:
     ranges = tuple((day, day) for day in days)
     scope = Scope(days[0], days[-1])
     numbers = [epoch_day(day) for day in days]
-    for model in MODELS:
-        db.session.execute(sa.delete(model).where(model.epoch_day.in_(numbers)))
+    db.session.execute(sa.delete(StatsDay).where(StatsDay.epoch_day.in_(numbers)))
+    for model in (StatsHour, StatsLead):
+        db.session.execute(sa.delete(model).where(model.span == "d",
+                                                  model.epoch_day.in_(numbers)))
     db.session.execute(sa.delete(StatsCapacity).where(StatsCapacity.day.in_(days)))
     keys = ("epoch_day", "location_id", "service_id", "team_id")
     rows: dict[tuple[int, ...], dict[str, Any]] = {}
@@ -156,14 +158,15 @@ def _store(days: list[date]) -> None:
             day[name] += row[name]
         kept = row["booked"] - row["cancelled"]
         if kept:
-            hours.append(dict(zip(keys, key, strict=True), hour=row["hour"] % 24, kept=kept))
+            hours.append(dict(zip(keys, key, strict=True), span="d", hour=row["hour"] % 24,
+                              kept=kept))
     for row in db.session.execute(q.live_reminders_by_group(scope, ranges)).mappings():
         rows[tuple(row[k] for k in keys)].update({n: row[n] for n in q.REMINDER_NAMES})
     if rows:
         db.session.execute(sa.insert(StatsDay), list(rows.values()))
     if hours:
         db.session.execute(sa.insert(StatsHour), hours)
-    leads = [dict(row) for row in
+    leads = [dict(row, span="d") for row in
              db.session.execute(q.live_leads(scope, ranges, by_group=True)).mappings()]
     if leads:
         db.session.execute(sa.insert(StatsLead), leads)
@@ -171,6 +174,30 @@ def _store(days: list[date]) -> None:
               db.session.execute(q.live_capacity_by_block(scope, ranges)).mappings()]
     if blocks:
         db.session.execute(sa.insert(StatsCapacity), blocks)
+    for first in sorted({day.replace(day=1) for day in days}):
+        _store_month(first)
+
+
+def _store_month(first: date) -> None:
+    """The month's rows of the heat map and lead times, from its days' rows (read when the
+    whole month is rolled up and none of its days is dirty)."""
+    start = epoch_day(first)
+    end = epoch_day(q._month_end(first))
+    groups = (StatsHour.location_id, StatsHour.service_id, StatsHour.team_id)
+    week_hour = (StatsHour.epoch_day * 24 + StatsHour.hour) % 168
+    lead_groups = (StatsLead.location_id, StatsLead.service_id, StatsLead.team_id)
+    for model, select in (
+            (StatsHour, sa.select(sa.literal("m"), sa.literal(start), *groups, week_hour,
+                                  sa.func.sum(StatsHour.kept))
+             .where(StatsHour.span == "d", StatsHour.epoch_day.between(start, end))
+             .group_by(*groups, week_hour)),
+            (StatsLead, sa.select(sa.literal("m"), sa.literal(start), *lead_groups,
+                                  StatsLead.hours, sa.func.sum(StatsLead.booked))
+             .where(StatsLead.span == "d", StatsLead.epoch_day.between(start, end))
+             .group_by(*lead_groups, StatsLead.hours))):
+        db.session.execute(sa.delete(model).where(model.span == "m", model.epoch_day == start))
+        columns = [c.name for c in model.__table__.columns]
+        db.session.execute(sa.insert(model).from_select(columns, select))
 
 
 def roll_dirty(limit: Optional[int] = None) -> int:
