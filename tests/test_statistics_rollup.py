@@ -144,6 +144,25 @@ def test_a_change_to_a_rolled_up_day_shows_at_once(planner: dict[str, Any], any_
         assert shown(st.report(filters)) == before, filters
 
 
+def test_a_change_to_the_evening_before_the_boundary_shows(planner: dict[str, Any],
+                                                           any_db_app: Any,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """23:15 on the DST day is 03:15 UTC on the next day, the boundary's own date."""
+    roll_until(any_db_app, AFTER)
+    late = db.session.scalars(select(Appointment).where(
+        Appointment.starts_at >= queries.utc_start(DST) + timedelta(hours=22),
+        Appointment.starts_at < queries.utc_start(AFTER))).one()
+    late.attendance = "absent"
+    db.session.commit()
+    assert db.session.scalars(select(StatsDirty.day)).all() == [AFTER]
+    assert st.report(st.Filters(DST, DST)).total.absent == 2
+    assert_same_as_live(planner, monkeypatch)
+    roll_until(any_db_app, AFTER)
+    assert db.session.scalar(select(func.count()).select_from(StatsDirty)) == 0
+    assert rollup.part(EVE, DST).live == ()
+    assert st.report(st.Filters(DST, DST)).total.absent == 2
+
+
 def test_bookings_of_today_and_later_never_touch_the_rollup(planner: dict[str, Any],
                                                             any_db_app: Any) -> None:
     w = planner["w"]

@@ -55,7 +55,7 @@ def part(start: date, end: date) -> Part:
     """Which days of `start`..`end` are read live and which from the rollup (one query)."""
     rows = db.session.execute(
         sa.select(StatsRollupState.until, StatsRollupState.zone, StatsDirty.day)
-        .outerjoin(StatsDirty, StatsDirty.day < StatsRollupState.until)).all()
+        .outerjoin(StatsDirty, StatsDirty.day <= StatsRollupState.until)).all()
     until: Optional[date] = None
     marked: set[date] = set()
     for row in rows:
@@ -200,16 +200,17 @@ def _store_month(first: date) -> None:
         db.session.execute(sa.insert(model).from_select(columns, select))
 
 
-def roll_dirty(limit: Optional[int] = None) -> int:
+def roll_dirty() -> int:
     """Roll the dirty days again, DAYS_PER_TRANSACTION marks per transaction; returns how
-    many local days were rolled."""
-    rolled = 0
-    while limit is None or rolled < limit:
+    many local days were rolled. A mark is a UTC date, so the one of the boundary's own date
+    may be about the evening before it."""
+    rolled: set[date] = set()
+    while True:
         state = db.session.execute(sa.select(StatsRollupState).with_for_update()).scalar()
         if state is None:
             break
         marks = list(db.session.scalars(
-            sa.select(StatsDirty.day).where(StatsDirty.day < state.until)
+            sa.select(StatsDirty.day).where(StatsDirty.day <= state.until)
             .order_by(StatsDirty.day).limit(DAYS_PER_TRANSACTION)))
         if not marks:
             db.session.commit()
@@ -217,10 +218,11 @@ def roll_dirty(limit: Optional[int] = None) -> int:
         db.session.execute(sa.delete(StatsDirty).where(StatsDirty.day.in_(marks)))
         days = sorted({mark + timedelta(days=k) for mark in marks for k in (-1, 0, 1)
                        if mark + timedelta(days=k) < state.until})
-        _store(days)
+        if days:
+            _store(days)
         db.session.commit()
-        rolled += len(days)
-    return rolled
+        rolled.update(days)
+    return len(rolled)
 
 
 def roll(today: Optional[date] = None) -> tuple[int, int]:
