@@ -60,19 +60,19 @@ class Part:
         ranges: list[tuple[date, date]] = []
         day = first
         while day <= last:
-            month_end = _month_end(day)
-            if day.day == 1 and month_end <= last and not any(
-                    day <= d <= month_end for d in self.dirty):
+            last_of_month = month_end(day)
+            if day.day == 1 and last_of_month <= last and not any(
+                    day <= d <= last_of_month for d in self.dirty):
                 months.append(day)
             elif ranges and ranges[-1][1] + timedelta(days=1) == day:
-                ranges[-1] = (ranges[-1][0], min(month_end, last))
+                ranges[-1] = (ranges[-1][0], min(last_of_month, last))
             else:
-                ranges.append((day, min(month_end, last)))
-            day = month_end + timedelta(days=1)
+                ranges.append((day, min(last_of_month, last)))
+            day = last_of_month + timedelta(days=1)
         return months, ranges
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
     following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return following - timedelta(days=1)
 

@@ -114,7 +114,9 @@ def advance(today: date) -> int:
     """Move the boundary to `today` (the days before it have ended) and mark the days it
     passes dirty, in one transaction; starts over when the planner's zone changed. Returns
     the days newly passed."""
-    state = db.session.get(StatsRollupState, 1)
+    # A second run at once (the job and the command) waits here, then finds nothing to do.
+    state = db.session.scalars(sa.select(StatsRollupState).with_for_update()
+                               .execution_options(populate_existing=True)).first()
     zone = _zone()
     if state is not None and state.zone != zone:  # local days moved: start over
         for model in (*MODELS, StatsCapacity, StatsDirty):
@@ -182,7 +184,7 @@ def _store_month(first: date) -> None:
     """The month's rows of the heat map and lead times, from its days' rows (read when the
     whole month is rolled up and none of its days is dirty)."""
     start = epoch_day(first)
-    end = epoch_day(q._month_end(first))
+    end = epoch_day(q.month_end(first))
     groups = (StatsHour.location_id, StatsHour.service_id, StatsHour.team_id)
     week_hour = (StatsHour.epoch_day * 24 + StatsHour.hour) % 168
     lead_groups = (StatsLead.location_id, StatsLead.service_id, StatsLead.team_id)
