@@ -209,12 +209,11 @@ def _rolled_where(model: Any, scope: Scope, part: Part) -> list[Any]:
         if months:
             either.append(sa.and_(model.span == "m",
                                   model.epoch_day.in_([epoch_day(m) for m in months])))
-        if ranges:
-            days = sa.or_(*[model.epoch_day.between(epoch_day(a), epoch_day(b))
-                            for a, b in ranges])
-            marked = [epoch_day(d) for d in part.dirty]
-            either.append(sa.and_(model.span == "d", days, *(
-                [model.epoch_day.not_in(marked)] if marked else [])))
+        marked = [epoch_day(d) for d in part.dirty]
+        for a, b in ranges:  # one branch each, so that each seeks its days in the key
+            either.append(sa.and_(model.span == "d",
+                                  model.epoch_day.between(epoch_day(a), epoch_day(b)),
+                                  *([model.epoch_day.not_in(marked)] if marked else [])))
         where = [sa.or_(*either)]
     else:
         first, last, dirty = part.rolled_epoch_days
