@@ -3,7 +3,7 @@
 Fills a temporary SQLite database with a year of schedules at 3 locations (one team each,
 8:00 to 19:00, 15-minute slots of 3 places) and about 100,000 appointments (booked,
 confirmed, cancelled, some online, attendance marked on past days, a reminder sent before
-each past one), then times, through the
+each past one), rolls up the ended days as the hourly job does (timed), then times, through the
 Flask test client as a Pilot, the page for the whole year, for one week and its Excel
 export, beside `/healthz` in the same run. Prints p50/p95 and queries; asserts nothing.
 
@@ -47,6 +47,7 @@ from webapp.models import (  # noqa: E402
 from webapp.models import block_service as block_service_table  # noqa: E402
 from webapp.organization import ensure_organization  # noqa: E402
 from webapp.scheduling.slots import slot_starts  # noqa: E402
+from webapp.statistics.rollup import DAYS_PER_TRANSACTION, roll  # noqa: E402
 from webapp.timeutil import local_today, planner_zone  # noqa: E402
 
 LOCATIONS, PER_SLOT = 3, 3
@@ -144,12 +145,17 @@ def run(url: str, requests: int) -> None:
         filled = clock.perf_counter() - began
         counted = db.session.scalar(select(func.count()).select_from(Appointment))
         engine = db.engine
+        began = clock.perf_counter()
+        passed, rolled = roll()  # what the hourly job does: the ended days, stored once
+        rolled_in = clock.perf_counter() - began
         if engine.dialect.name == "postgresql":
             with engine.connect() as connection:  # fresh statistics, as autovacuum would
                 connection.execute(text("ANALYZE"))
                 connection.commit()
     print(f"{engine.dialect.name}: {counted} appointments ({made} made), {LOCATIONS} locations, "
-          f"365 days, filled in {filled:.0f} s")
+          f"365 days, filled in {filled:.0f} s; rollup of {rolled} ended days in {rolled_in:.1f} s "
+          f"({rolled_in / max(1, rolled) * 1000 * DAYS_PER_TRANSACTION:.0f} ms per transaction "
+          f"of {DAYS_PER_TRANSACTION} days)")
     client = app.test_client()
     client.post("/admin/login", data={"email": "pilote@bench.example", "password": PASSWORD})
     queries = [0]

@@ -41,3 +41,44 @@ def test_sqlite_migrations(tmp_path):
 @pytest.mark.postgres
 def test_postgres_migrations(postgres_url):
     _assert_migrated_schema_matches_models(postgres_url)
+
+
+def _assert_rollup_triggers_come_and_go(url):
+    """The statistics rollup's migration makes the triggers that mark a rolled-up day dirty,
+    and its downgrade takes them away with the tables."""
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    from webapp.models.statistics import trigger_statements
+
+    app = _app(url)
+    with app.app_context():
+        upgrade()
+        dialect = db.engine.dialect.name
+        listing = ("SELECT name FROM sqlite_master WHERE type = 'trigger'" if dialect == "sqlite"
+                   else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+
+        def triggers():
+            with db.engine.connect() as connection:
+                return {n for (n,) in connection.execute(text(listing))
+                        if n.startswith("stats_dirty")}
+
+        expected = {s.split()[2] for s in trigger_statements(dialect)
+                    if s.startswith("CREATE TRIGGER")}
+        assert len(expected) == (9 if dialect == "sqlite" else 3)
+        assert triggers() == expected
+        downgrade(revision="12e018d4dc51")
+        assert triggers() == set()
+        upgrade()
+        assert triggers() == expected
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_rollup_triggers(tmp_path):
+    _assert_rollup_triggers_come_and_go(f"sqlite:///{tmp_path}/t.sqlite3")
+
+
+@pytest.mark.postgres
+def test_postgres_rollup_triggers(postgres_url):
+    _assert_rollup_triggers_come_and_go(postgres_url)

@@ -156,3 +156,25 @@ def test_a_long_period_is_shown_by_week_in_the_page_and_the_workbook(client: Any
     assert weeks["A12"].value.date() == monday and weeks["B12"].value == 4
     english = text(client.get(f"/admin/statistics/?{query}", headers={"Accept-Language": "en"}))
     assert "week of" in english
+
+
+def test_a_change_to_a_rolled_up_day_shows_on_the_page_at_once(client: Any, auth: Any, app: Any,
+                                                               world: Any) -> None:
+    """The day is rolled up (webapp.statistics.rollup); attendance marked afterwards shows
+    on the next page, before the job rolls the day again."""
+    from sqlalchemy import select
+
+    from webapp.models import Appointment
+    from webapp.statistics.rollup import roll
+
+    day = local_today()
+    app.config["TODAY"] = day + timedelta(days=2)
+    roll()
+    auth.login(Role.PILOTE)
+    url = f"/admin/statistics/?start={day}&end={day}"
+    assert '<dt>Absences</dt><dd>0</dd>' in text(client.get(url))
+    first = db.session.scalars(select(Appointment).order_by(Appointment.id)).first()
+    first.attendance = "absent"
+    db.session.commit()
+    page = text(client.get(url))
+    assert '<dt>Absences</dt><dd>1</dd>' in page and '<dt>Rendez-vous pris</dt><dd>4</dd>' in page

@@ -121,6 +121,18 @@ def register_cli(app: Flask) -> None:
             click.echo(f"Personal data is now kept {days} days after the last appointment.")
         click.echo(f"{anonymize_expired()} patient(s) anonymised.")
 
+    @app.cli.command("stats-rollup")
+    def stats_rollup_command() -> None:
+        """Store the statistics of the days that have ended now (the job does it hourly)."""
+        import time
+
+        from .statistics.rollup import roll
+
+        began = time.perf_counter()
+        passed, rolled = roll()
+        click.echo(f"Statistics: {passed} new day(s) ended, {rolled} day(s) rolled up in "
+                   f"{time.perf_counter() - began:.1f} s.")
+
     @app.cli.command("person-export")
     @click.argument("coupon")
     def person_export(coupon: str) -> None:

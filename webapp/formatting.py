@@ -150,8 +150,15 @@ def date_text(value: datetime | date, form: str = "long", lang: Optional[str] = 
 
 def decimal(value: float, places: Optional[int] = None, lang: Optional[str] = None) -> str:
     """12,5 in French, 12.5 in English; `places` fixes the digits after the decimal mark."""
+    if type(value) is int and places is None:  # the counts of a long table: written once
+        return _whole(value, language(lang))
     pattern = None if places is None else "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(value, format=pattern, locale=_locale(language(lang)))
+
+
+@lru_cache(maxsize=4096)
+def _whole(value: int, lang: str) -> str:
+    return format_decimal(value, locale=_locale(lang))
 
 
 def percent(value: float, places: int = 0, lang: Optional[str] = None) -> str:

@@ -45,3 +45,12 @@ def install_jobs(app: Flask) -> None:
     from .operations.retention import RUN_AT
 
     add("apply_retention", apply_retention, "cron", hour=RUN_AT.hour, minute=RUN_AT.minute)
+
+    def roll_statistics() -> None:
+        # The statistics of the days that have ended, stored once (the first run after local
+        # midnight), and the days changed since, stored again: webapp.statistics.rollup.
+        from .statistics.rollup import roll
+
+        roll()
+
+    add("stats_rollup", roll_statistics, "cron", minute=20)

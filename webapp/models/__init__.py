@@ -21,6 +21,14 @@ from .organization import (
     user_team,
 )
 from .schedule import ScheduleBlock, Slot, block_service
+from .statistics import (
+    StatsCapacity,
+    StatsDay,
+    StatsDirty,
+    StatsHour,
+    StatsLead,
+    StatsRollupState,
+)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -28,7 +36,8 @@ __all__ = [
     "Appointment", "Attendance", "AuditLog", "CommunicationSetting", "EligibilityAnswer",
     "EligibilityQuestion", "FIELD_RULES", "Location", "Message", "Organization",
     "PATIENT_FIELDS", "Patient", "RoleAssignment", "ScheduleBlock", "Service", "SignInThrottle",
-    "Slot", "SmsOptOut", "StaffSession",
+    "Slot", "SmsOptOut", "StaffSession", "StatsCapacity", "StatsDay", "StatsDirty",
+    "StatsHour", "StatsLead", "StatsRollupState",
     "Status", "Team", "UTCDateTime", "User", "block_service", "team_answer", "team_location",
     "team_service", "user_team", "utcnow",
 ]

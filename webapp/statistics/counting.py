@@ -31,48 +31,42 @@ The counting rules, written once (docs/ARCHITECTURE.md repeats them):
   a block offering several services counts under each of them (its places are shared), so
   per-service capacities may add up to more than the total.
 - **Lead time**: hours from the booking (`created_at`) to the appointment's start, over
-  booked appointments (a negative delay, typed in after the fact, counts as 0); the median
-  and a distribution in buckets (same day, 1 day, 2-3, 4-7, 8-14, 15-30, over 30 days).
+  booked appointments (a negative delay, typed in after the fact, counts as 0), exact
+  under 2 days (`EXACT_LEAD_HOURS`) and in whole days from 2 days on (2 days 5 hours counts
+  as 48 hours: the median is then given to the day); the median and a distribution in
+  buckets (same day, 1 day, 2-3, 4-7, 8-14, 15-30, over 30 days: whole days, so exact).
 - **Busiest hours**: kept appointments by local weekday and hour of start.
 - **By day, week or month**: the figures by day up to `DAILY_UP_TO` days (about two
   months), by week (Monday to Sunday) up to `WEEKLY_UP_TO` days (a year), by month beyond;
   a week or month cut by the period's ends counts only the period's days and is named by its
   first day in the period.
 
-Each figure is one grouped query (`report` runs `QUERY_COUNT` queries whatever the period);
-local days and hours are computed in SQL from UTC seconds plus the zone's offset, the
-offset changing at the daylight-saving instants of the period (`_offset_case`).
+Where the figures are read (`queries`, `rollup`): the local days that have ended are
+stored per day, location, service and team by the hourly job (`rollup.roll`); today, the
+upcoming days and any ended day changed since it was stored (marked dirty by a trigger) are
+read live from appointments and slots. Each figure is one statement adding both parts
+(`report` runs `QUERY_COUNT` queries whatever the period and whatever is rolled up); local
+days and hours are computed in SQL from UTC seconds plus the zone's offset, the offset
+changing at the daylight-saving instants of the days read (`queries._local_seconds`).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, Optional
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
-from ..messaging.timing import BEFORE as REMINDER_KINDS
-from ..models import (
-    Appointment,
-    Attendance,
-    Location,
-    Message,
-    Service,
-    Slot,
-    Status,
-    Team,
-    block_service,
-)
-from ..timeutil import planner_zone
+from ..models import Attendance, Location, Service, Team
+from . import queries, rollup
+from .queries import EPOCH, Scope
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days the statistics can show
 MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
-BOOKED_STATUSES = (Status.BOOKED.value, Status.CONFIRMED.value, Status.CANCELLED.value)
 QUERY_COUNT = 9
 DAILY_UP_TO, WEEKLY_UP_TO = 62, 366  # longer periods are shown by week, then by month
 # Lead-time buckets: (upper bound in hours, exclusive; key). The last has no bound.
@@ -193,7 +187,7 @@ class Report:
         days = (self.filters.end - self.filters.start).days + 1
         return "day" if days <= DAILY_UP_TO else "week" if days <= WEEKLY_UP_TO else "month"
 
-    @property
+    @cached_property
     def by_period(self) -> list[tuple[date, Counts]]:
         """The figures by day, week or month (`grouping`), each named by its first day in
         the period."""
@@ -208,197 +202,18 @@ class Report:
         return list(groups.values())
 
 
-# -- SQL: UTC seconds, local day and hour --------------------------------------------------
-
-class epoch_seconds(FunctionElement[int]):
-    """Seconds since 1970 of a naive-UTC timestamp column."""
-
-    type = sa.BigInteger()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    dbapi = getattr(compiler.dialect, "dbapi", None)
-    if getattr(dbapi, "sqlite_version_info", (0,)) >= (3, 38):  # unixepoch: a third faster
-        return f"unixepoch({column})"
-    return f"CAST(strftime('%s', {column}) AS INTEGER)"
-
-
-@compiles(epoch_seconds, "postgresql")
-def _epoch_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
-    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS BIGINT)"
-
-
-def _utc(day: date) -> datetime:
-    """The instant the local day starts."""
-    return datetime.combine(day, time(0), tzinfo=planner_zone()).astimezone(UTC)
-
-
-def _offsets(start: date, end: date) -> tuple[int, list[tuple[int, int]]]:
-    """The zone's offset (seconds) at the start of the period, and each change in it as
-    (UTC epoch second it takes effect, new offset)."""
-    zone = planner_zone()
-    instant = _utc(start - timedelta(days=1))
-    last = _utc(end + timedelta(days=2))
-    first = int(instant.astimezone(zone).utcoffset().total_seconds())  # type: ignore[union-attr]
-    current, changes = first, []
-    while instant < last:
-        nxt = instant + timedelta(days=1)
-        if int(nxt.astimezone(zone).utcoffset().total_seconds()) != current:  # type: ignore[union-attr]
-            hour = instant
-            while hour < nxt:  # find the hour the change takes effect
-                offset = int(hour.astimezone(zone).utcoffset().total_seconds())  # type: ignore[union-attr]
-                if offset != current:
-                    changes.append((int(hour.timestamp()), offset))
-                    current = offset
-                hour += timedelta(minutes=15)
-        instant = nxt
-    return first, changes
-
-
-def _local_seconds(column: Any, filters: Filters) -> Any:
-    """Local wall-clock seconds since 1970 of an instant column: its UTC seconds plus the
-    offset in force then (the instant compared as stored, so SQLite converts it once)."""
-    first, changes = _offsets(filters.start, filters.end)
-    if not changes:
-        return epoch_seconds(column) + first
-    whens = []
-    previous = first
-    for at, offset in changes:
-        whens.append((column < datetime.fromtimestamp(at, UTC), previous))
-        previous = offset
-    return epoch_seconds(column) + sa.case(*whens, else_=previous)
-
-
 # -- the report -----------------------------------------------------------------------------
 
-def _appointment_filters(filters: Filters) -> list[Any]:
-    where = [Appointment.starts_at >= _utc(filters.start),
-             Appointment.starts_at < _utc(filters.end + timedelta(days=1)),
-             Appointment.status.in_(BOOKED_STATUSES)]
-    if filters.location_ids:
-        where.append(Appointment.location_id.in_(filters.location_ids))
-    if filters.service_ids:
-        where.append(Appointment.service_id.in_(filters.service_ids))
-    if filters.team_ids:
-        where.append(Appointment.team_id.in_(filters.team_ids))
-    return where
-
-
-def _slot_filters(filters: Filters) -> list[Any]:
-    # Read from the index ix_slot_day_stats alone (day, location, team, block, places).
-    where = [Slot.day >= filters.start, Slot.day <= filters.end]
-    if filters.location_ids:
-        where.append(Slot.location_id.in_(filters.location_ids))
-    if filters.team_ids:
-        where.append(Slot.team_id.in_(filters.team_ids))
-    return where
-
-
-def _count(condition: Any) -> Any:
-    return sa.func.sum(sa.case((condition, 1), else_=0))
-
-
-def _appointment_counts(filters: Filters) -> list[Any]:
-    """One row per (local day number, location, service, team) with every count."""
-    cancelled = Appointment.status == Status.CANCELLED.value
-    kept = Appointment.status != Status.CANCELLED.value
-    day = _local_seconds(Appointment.starts_at, filters) // 86400
-    query = (
-        sa.select(day.label("day"), Appointment.location_id, Appointment.service_id,
-                  Appointment.team_id,
-                  sa.func.count().label("booked"),
-                  _count(Appointment.online.is_(True)).label("online"),
-                  _count(cancelled).label("cancelled"),
-                  _count(sa.and_(cancelled, Appointment.cancelled_by_id.is_(None)))
-                  .label("cancelled_by_patient"),
-                  _count(Appointment.status == Status.CONFIRMED.value).label("confirmed"),
-                  *[_count(sa.and_(kept, Appointment.attendance == value.value)).label(value.value)
-                    for value in Attendance])
-        .where(*_appointment_filters(filters))
-        .group_by(day, Appointment.location_id, Appointment.service_id, Appointment.team_id)
-    )
-    return list(db.session.execute(query).all())
-
-
 def _to_counts(row: Any) -> Counts:
-    counts = Counts(booked=row.booked, online=row.online, by_staff=row.booked - row.online,
-                    cancelled=row.cancelled, cancelled_by_patient=row.cancelled_by_patient,
-                    cancelled_by_staff=row.cancelled - row.cancelled_by_patient,
-                    kept=row.booked - row.cancelled, confirmed=row.confirmed,
-                    present=getattr(row, Attendance.PRESENT.value),
-                    absent=getattr(row, Attendance.ABSENT.value),
-                    not_eligible=getattr(row, Attendance.NOT_ELIGIBLE.value),
-                    not_marked=getattr(row, Attendance.UNDEFINED.value))
-    return counts
-
-
-def _service_blocks(service_ids: tuple[int, ...]) -> Any:
-    return sa.select(block_service.c.block_id).where(block_service.c.service_id.in_(service_ids))
-
-
-def _capacity(filters: Filters) -> list[Any]:
-    """One row per (day, location, team): places published and left."""
-    where = _slot_filters(filters)
-    if filters.service_ids:
-        where.append(Slot.block_id.in_(_service_blocks(filters.service_ids)))
-    query = (sa.select(Slot.day, Slot.location_id, Slot.team_id,
-                       sa.func.sum(Slot.capacity).label("capacity"),
-                       sa.func.sum(Slot.capacity - Slot.booked).label("left"))
-             .where(*where).group_by(Slot.day, Slot.location_id, Slot.team_id))
-    return list(db.session.execute(query).all())
-
-
-def _capacity_by_service(filters: Filters) -> list[Any]:
-    """One row per service offered by the period's blocks: places published and left."""
-    # The places summed per block first (from the index), then each block's sum added to
-    # every service it offers: one join per block, not per slot.
-    blocks = (sa.select(Slot.block_id, sa.func.sum(Slot.capacity).label("capacity"),
-                        sa.func.sum(Slot.capacity - Slot.booked).label("left"))
-              .where(*_slot_filters(filters)).group_by(Slot.block_id).subquery())
-    query = (sa.select(block_service.c.service_id,
-                       sa.func.sum(blocks.c.capacity).label("capacity"),
-                       sa.func.sum(blocks.c.left).label("left"))
-             .join(block_service, block_service.c.block_id == blocks.c.block_id)
-             .group_by(block_service.c.service_id))
-    if filters.service_ids:
-        query = query.where(block_service.c.service_id.in_(filters.service_ids))
-    return list(db.session.execute(query).all())
-
-
-def _lead_hours(filters: Filters) -> list[Any]:
-    hours = (epoch_seconds(Appointment.starts_at) - epoch_seconds(Appointment.created_at)) // 3600
-    query = (sa.select(hours.label("hours"), sa.func.count().label("n"))
-             .where(*_appointment_filters(filters)).group_by(hours))
-    return list(db.session.execute(query).all())
-
-
-def _heat(filters: Filters) -> list[Any]:
-    hour = (_local_seconds(Appointment.starts_at, filters) // 3600) % 168
-    query = (sa.select(hour.label("hour"), sa.func.count().label("n"))
-             .where(*_appointment_filters(filters),
-                    Appointment.status != Status.CANCELLED.value)
-             .group_by(hour))
-    return list(db.session.execute(query).all())
-
-
-def _reminders(filters: Filters) -> Reminders:
-    """Reminders sent, appointments reminded and confirmed after a reminder: one statement
-    over the period's appointments and their reminders. Confirmed at or after the first
-    reminder is confirmed at or after any of them. "Sent" is read as `sent_at` set (the
-    outbox sets it with the status): a condition on the status would make SQLite read every
-    sent message through ix_message_due instead of each appointment's own."""
-    after = sa.case((sa.and_(Appointment.status == Status.CONFIRMED.value,
-                             Appointment.confirmed_at >= Message.sent_at), Appointment.id))
-    query = (sa.select(sa.func.count(), sa.func.count(sa.distinct(Message.appointment_id)),
-                       sa.func.count(sa.distinct(after)))
-             .join(Appointment, Appointment.id == Message.appointment_id)
-             .where(*_appointment_filters(filters), Message.kind.in_(sorted(REMINDER_KINDS)),
-                    Message.sent_at.is_not(None)))
-    sent, reminded, confirmed = db.session.execute(query).one()
-    return Reminders(sent=int(sent), reminded=int(reminded), confirmed=int(confirmed))
+    booked, cancelled, patient = int(row.booked), int(row.cancelled), int(row.cancelled_by_patient)
+    return Counts(booked=booked, online=int(row.online), by_staff=booked - int(row.online),
+                  cancelled=cancelled, cancelled_by_patient=patient,
+                  cancelled_by_staff=cancelled - patient, kept=booked - cancelled,
+                  confirmed=int(row.confirmed),
+                  present=int(getattr(row, Attendance.PRESENT.value)),
+                  absent=int(getattr(row, Attendance.ABSENT.value)),
+                  not_eligible=int(getattr(row, Attendance.NOT_ELIGIBLE.value)),
+                  not_marked=int(getattr(row, Attendance.UNDEFINED.value)))
 
 
 def _median(histogram: dict[int, int]) -> Optional[float]:
@@ -426,33 +241,40 @@ def _named(model: Any, ids: set[int], order: Any) -> list[Any]:
 
 
 def report(filters: Filters) -> Report:
-    """Every figure of the period, by day with totals, and per location, service and team."""
-    epoch = date(1970, 1, 1)
+    """Every figure of the period, by day with totals, and per location, service and team:
+    the days the rollup holds read from it, the others live (webapp.statistics.rollup)."""
+    scope = Scope(filters.start, filters.end, filters.location_ids, filters.service_ids,
+                  filters.team_ids)
+    part = rollup.part(filters.start, filters.end)
     by_day = {day: Counts() for day in filters.days}
-    per: dict[str, dict[int, Counts]] = {k: defaultdict(Counts) for k in ("loc", "svc", "team")}
-    for row in _appointment_counts(filters):
+    per: dict[str, dict[int, Counts]] = {k: defaultdict(Counts) for k in "lst"}
+    heat = [[0] * 24 for _ in range(7)]
+    for row in queries.counts(scope, part):
+        if row.kind == "h":
+            hour = int(row.key)  # of the week, from Thursday (1970-01-01) 0 h
+            heat[(hour // 24 + 3) % 7][hour % 24] += int(row.booked)
+            continue
         counts = _to_counts(row)
-        day = epoch + timedelta(days=int(row.day))
-        if day in by_day:
-            by_day[day].add(counts)
-        per["loc"][row.location_id].add(counts)
-        per["svc"][row.service_id].add(counts)
-        per["team"][row.team_id].add(counts)
-    for row in _capacity(filters):
-        capacity = Counts(capacity=int(row.capacity), places_left=int(row.left))
-        by_day[row.day].add(capacity)
-        per["loc"][row.location_id].add(capacity)
-        per["team"][row.team_id].add(capacity)
-    for row in _capacity_by_service(filters):
-        per["svc"][row.service_id].add(Counts(capacity=int(row.capacity),
-                                              places_left=int(row.left)))
+        if row.kind == "d":
+            day = EPOCH + timedelta(days=int(row.key))
+            if day in by_day:
+                by_day[day] = counts
+        else:
+            per[row.kind][row.key] = counts
+    for row in queries.capacity(scope, part):
+        place = (by_day.get(row.day) if row.kind == "d" else per[row.kind][row.key])
+        if place is not None:
+            place.capacity, place.places_left = int(row.capacity), int(row.places_left)
+    for row in queries.capacity_by_service(scope, part):
+        counts = per["s"][row.service_id]
+        counts.capacity, counts.places_left = int(row.capacity), int(row.left)
     total = Counts()
     for counts in by_day.values():
         total.add(counts)
 
     lead: dict[int, int] = defaultdict(int)
-    for row in _lead_hours(filters):
-        lead[max(0, int(row.hours))] += row.n
+    for row in queries.leads(scope, part):
+        lead[max(0, int(row.hours))] += int(row.n)
     bucket_counts = {key: 0 for _, key in LEAD_BUCKETS}
     for hours, n in lead.items():
         for upper, key in LEAD_BUCKETS:
@@ -460,22 +282,18 @@ def report(filters: Filters) -> Report:
                 bucket_counts[key] += n
                 break
 
-    heat = [[0] * 24 for _ in range(7)]
-    for row in _heat(filters):
-        hour = int(row.hour)
-        heat[(hour // 24 + 3) % 7][hour % 24] += row.n  # 1970-01-01 was a Thursday
-
-    locations = _named(Location, set(per["loc"]), (Location.position, Location.id))
-    services = _named(Service, set(per["svc"]), (Service.position, Service.id))
-    teams = _named(Team, set(per["team"]), (Team.position, Team.id))
+    sent, reminded, confirmed = queries.reminders(scope, part)
+    locations = _named(Location, set(per["l"]), (Location.position, Location.id))
+    services = _named(Service, set(per["s"]), (Service.position, Service.id))
+    teams = _named(Team, set(per["t"]), (Team.position, Team.id))
     return Report(
         filters=filters, total=total, by_day=sorted(by_day.items()),
-        by_location=[(x, per["loc"][x.id]) for x in locations],
-        by_service=[(x, per["svc"][x.id]) for x in services],
-        by_team=[(x, per["team"][x.id]) for x in teams],
+        by_location=[(x, per["l"][x.id]) for x in locations],
+        by_service=[(x, per["s"][x.id]) for x in services],
+        by_team=[(x, per["t"][x.id]) for x in teams],
         lead_median_hours=_median(lead),
         lead_buckets=[(key, bucket_counts[key]) for _, key in LEAD_BUCKETS],
-        heat=heat, reminders=_reminders(filters),
+        heat=heat, reminders=Reminders(sent=sent, reminded=reminded, confirmed=confirmed),
     )
 
 
