@@ -1,7 +1,7 @@
 """statistics rollup: per-day tables of ended days, dirty-day triggers
 
 Revision ID: fb45dbec47d2
-Revises: 12e018d4dc51
+Revises: 4b7d2e9a1c36
 Create Date: 2026-12-03 19:01:56.586687
 
 """
@@ -14,7 +14,7 @@ from webapp.models.statistics import drop_trigger_statements, trigger_statements
 
 # revision identifiers, used by Alembic.
 revision = 'fb45dbec47d2'
-down_revision = '12e018d4dc51'
+down_revision = '4b7d2e9a1c36'
 branch_labels = None
 depends_on = None
 
