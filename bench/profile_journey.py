@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="profile-journey-")
     url = f"sqlite:///{folder}/planner.db"
-    times_path, service_id, _ = open_rush_day(url)
+    times_path, service_id, _, _ = open_rush_day(url)
     os.environ["INSTANCE_PATH"] = folder
     from webapp import create_app
 
