@@ -16,19 +16,33 @@ pytestmark = pytest.mark.browser
 
 def test_a_refused_block_edit_shows_its_error_in_view_on_a_phone(phone, live_server):
     sign_in(phone, live_server, "gestion1")
-    day = local_today() + timedelta(days=1)
-    phone.goto(f"{live_server}/admin/schedules/?location=1&view=day&date={day}")
-    booked = phone.locator(".cal-block", has=phone.locator(".slot-row.has-booked, .booked"))
-    block = booked.first if booked.count() else phone.locator(".cal-block").first
+    # A block holding appointments (a booked place is a filled square in its slot's row) in
+    # the coming days: the demo books about 40 places per location among those left.
+    blocks = phone.locator(".cal-block", has=phone.locator(".sq b", has_text="■"))
+    for ahead in range(1, 15):
+        day = local_today() + timedelta(days=ahead)
+        phone.goto(f"{live_server}/admin/schedules/?location=1&view=day&date={day}")
+        if blocks.count():
+            break
+    block = blocks.first
+    slots = block.locator("li.slot")
+    booked = [n for n in range(slots.count()) if "■" in slots.nth(n).inner_text()]
+    assert booked, "the demo has appointments in the coming days"
     block.locator(".blk-time").dblclick()
     dialog = phone.locator("#dialog")
     end = dialog.get_by_label("Heure de fin")
     end.wait_for()
-    hours, minutes = map(int, end.input_value().split(":"))
     start = dialog.get_by_label("Heure de début")
-    last = hours * 60 + minutes - 15  # only the last slot left: the booked ones would go
-    start.fill(f"{last // 60:02d}:{last % 60:02d}")
-    start.press("Tab")
+    if booked[0] < slots.count() - 1:  # keep only the last slot: a booked one would go
+        hours, minutes = map(int, end.input_value().split(":"))
+        last = hours * 60 + minutes - 15
+        start.fill(f"{last // 60:02d}:{last % 60:02d}")
+        start.press("Tab")
+    else:  # the only booked slot is the last one: keep only the first
+        hours, minutes = map(int, start.input_value().split(":"))
+        first_end = hours * 60 + minutes + 15
+        end.fill(f"{first_end // 60:02d}:{first_end % 60:02d}")
+        end.press("Tab")
     dialog.get_by_role("button", name="Enregistrer").click()
     alert = dialog.get_by_role("alert")
     expect(alert).to_be_visible()
