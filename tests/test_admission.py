@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from webapp.admission import Gate
+from webapp.admission import Gate, _Waiter
 from webapp.extensions import db
 
 from .conftest import make_app
@@ -77,9 +78,11 @@ def test_a_staff_page_pauses_public_requests_then_lets_one_at_a_time():
 def test_the_wait_estimate_stays_between_2_and_30_seconds():
     gate = Gate(limit=2, queue=100)
     assert gate.retry_after() == 2
-    gate.seconds, gate.waiting[False] = 1.0, 50
+    gate.seconds = 1.0
+    gate._lines[False].extend(_Waiter() for _ in range(50))
     assert gate.retry_after() == 30
-    gate.seconds, gate.waiting[False] = 0.2, 10
+    gate.seconds = 0.2
+    gate._lines[False] = deque(_Waiter() for _ in range(10))
     assert 2 < gate.retry_after() < 30
 
 

@@ -98,10 +98,14 @@ class Gate:
         self.limit, self.queue, self.board = limit, queue, board
         self.active = 0
         self.staff: list[float] = []  # when each staff request working now began (never waits)
-        self.waiting = {True: 0, False: 0}  # by priority
         self.seconds = 0.05  # average time a request takes inside (moving average)
         self._lock = threading.Lock()
         self._lines: dict[bool, deque[_Waiter]] = {True: deque(), False: deque()}
+
+    @property
+    def waiting(self) -> dict[bool, int]:
+        """How many wait in each line (True: the citizens already inside)."""
+        return {priority: len(line) for priority, line in self._lines.items()}
 
     def _staff_pause(self) -> tuple[bool, bool]:
         """(no public request may start now, staff pages are being made). A staff page's
@@ -132,7 +136,6 @@ class Gate:
             if not line:
                 return
             waiter = line.popleft()
-            self.waiting[priority] -= 1
             self.active += 1
             waiter.admitted = True
             waiter.event.set()
@@ -160,11 +163,10 @@ class Gate:
             if not ahead and self._room():
                 self.active += 1
                 return True
-            if not priority and self.waiting[False] >= self.queue:
+            if not priority and len(self._lines[False]) >= self.queue:
                 return False
             waiter = _Waiter()
             self._lines[priority].append(waiter)
-            self.waiting[priority] += 1
             self._hand_over()
         deadline = time.monotonic() + timeout
         while not waiter.admitted:
@@ -183,7 +185,6 @@ class Gate:
             if waiter.admitted:
                 return True
             self._lines[priority].remove(waiter)
-            self.waiting[priority] -= 1
             return False
 
     def leave(self, seconds: Optional[float] = None) -> None:
@@ -195,7 +196,7 @@ class Gate:
 
     def position(self) -> int:
         """How many requests wait for a turn now (a newcomer refused is behind them)."""
-        return self.waiting[True] + self.waiting[False]
+        return len(self._lines[True]) + len(self._lines[False])
 
     def retry_after(self) -> int:
         """Seconds before trying again: the line ahead at the pace the server keeps, with a
