@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import access_log, audit, params
@@ -11,9 +10,9 @@ from ...accounts.permissions import requires
 from ...accounts.roles import Perm
 from ...extensions import db
 from ...htmx import page_or_fragment
-from ...models import User
 from . import bp
 from .access_text import access_lines
+from .audit_log import account_choices
 from .audit_text import ACTIONS
 from .staff_forms import AccessFilterForm
 
@@ -25,10 +24,8 @@ FILTERS = ("start", "end", "account", "patient")
 @requires(Perm.CONFIGURE)
 def access_log_page() -> Response:
     """Reads of patients' data, filtered by patient, staff member and dates (audited too)."""
-    users = db.session.scalars(select(User).order_by(User.last_name, User.first_name)).all()
     form = AccessFilterForm(formdata=request.args)
-    form.account.choices = [("", _("All staff members"))] + [
-        (str(u.id), f"{u.full_name} ({u.email})") for u in users]
+    form.account.choices = account_choices(_("All staff members"))
     filters = access_log.AccessFilters()
     if form.validate():
         filters = access_log.AccessFilters(form.start.data, form.end.data,

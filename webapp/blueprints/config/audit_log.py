@@ -25,14 +25,18 @@ def _instant(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=planner_zone())
 
 
+def account_choices(everyone: str) -> list[tuple[str, str]]:
+    """The staff accounts a log can be filtered by, after the choice of `everyone`."""
+    users = db.session.scalars(select(User).order_by(User.last_name, User.first_name))
+    return [("", everyone)] + [(str(u.id), f"{u.full_name} ({u.email})") for u in users]
+
+
 @bp.get("/audit")
 @requires(Perm.CONFIGURE)
 def audit_log() -> Response:
     """The audit log, filtered by date range and account."""
-    users = db.session.scalars(select(User).order_by(User.last_name, User.first_name)).all()
     form = AuditFilterForm(formdata=request.args)
-    form.account.choices = [("", _("All accounts"))] + [
-        (str(u.id), f"{u.full_name} ({u.email})") for u in users]
+    form.account.choices = account_choices(_("All accounts"))
     query = select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if form.validate():
         if form.start.data:
