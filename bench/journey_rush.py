@@ -315,33 +315,31 @@ async def staff_session(port: int) -> dict[str, str]:
     return jar
 
 
-async def staff_views(port: int, jar: dict[str, str], path: str, *, count: int = 0,
-                      stop: Callable[[], bool] | None = None, pause: float = 0.0,
-                      also: str = "") -> list[float]:
-    """The day view, again and again: `count` times, or until `stop()` says so; with `also`,
-    that view in turn with it (its times in `STEADY_TIMES`, the first view's returned)."""
-    seconds: list[float] = []
-    turn = 0
-    while (stop is None and len(seconds) < count) or (stop is not None and not stop()):
-        other = bool(also) and turn % 2 == 1
-        t0 = time.perf_counter()
-        answer = await http(port, "GET", also if other else path, cookies=jar)
-        if answer.status != 200:
-            raise RuntimeError(f"the day view answered {answer.status}")
-        (STEADY_TIMES if other else seconds).append(time.perf_counter() - t0)
-        turn += 1
+async def staff_views(port: int, jar: dict[str, str], *paths: str, count: int = 0,
+                      stop: Callable[[], bool] | None = None,
+                      pause: float = 0.0) -> list[list[float]]:
+    """The day views `paths` in turn, again and again: `count` rounds, or until `stop()`
+    says so; each view's times."""
+    seconds: list[list[float]] = [[] for _ in paths]
+    rounds = 0
+    while (stop is None and rounds < count) or (stop is not None and not stop()):
+        which = rounds % len(paths) if stop is not None else 0
+        for n, path in enumerate(paths):
+            if stop is not None and n != which:
+                continue  # in the rush, one view at a time between pauses
+            t0 = time.perf_counter()
+            answer = await http(port, "GET", path, cookies=jar)
+            if answer.status != 200:
+                raise RuntimeError(f"the day view answered {answer.status}")
+            seconds[n].append(time.perf_counter() - t0)
+        rounds += 1
         await asyncio.sleep(pause)
     return seconds
 
 
-STEADY_TIMES: list[float] = []
-
-
-def _staff_process(port: int, jar: dict[str, str], path: str, steady: str, stop: Any,
+def _staff_process(port: int, jar: dict[str, str], paths: tuple[str, ...], stop: Any,
                    out: Any) -> None:
-    views = asyncio.run(staff_views(port, jar, path, stop=stop.is_set, pause=STAFF_PAUSE,
-                                    also=steady))
-    out.put((views, STEADY_TIMES))
+    out.put(asyncio.run(staff_views(port, jar, *paths, stop=stop.is_set, pause=STAFF_PAUSE)))
 
 
 def rush_watched(port: int, phones: int, times_path: str, service_id: int, seconds: float,
@@ -354,7 +352,7 @@ def rush_watched(port: int, phones: int, times_path: str, service_id: int, secon
     context = multiprocessing.get_context("fork")
     stop, out = context.Event(), context.Queue()
     manager = context.Process(target=_staff_process,
-                              args=(port, jar, day_view, steady_view, stop, out))
+                              args=(port, jar, (day_view, steady_view), stop, out))
     manager.start()
     try:
         tally = asyncio.run(rush(port, phones, times_path, service_id, seconds))
@@ -406,9 +404,9 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
         # the CPU of a page, not of the line page.
         pages = asyncio.run(hammer(port, 4, times_path, TIMES_PAGES))
         t2 = Cpu.now(server, url)
-        steady_idle = asyncio.run(staff_views(port, jar, steady_view, count=STAFF_IDLE_VIEWS))
+        steady_idle, = asyncio.run(staff_views(port, jar, steady_view, count=STAFF_IDLE_VIEWS))
         t2b = Cpu.now(server, url)
-        idle = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
+        idle, = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
         t3 = Cpu.now(server, url)
         if staff:
             tally, busy, steady_busy = rush_watched(port, phones, times_path, service_id,
@@ -419,7 +417,7 @@ def run_one(db_name: str, url: str, phones: int, port: int, seconds: float,
         t4 = Cpu.now(server, url)
         # The same view once the day is full: during the rush it lists more and more
         # appointments, so its cost there lies between the two.
-        full = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
+        full, = asyncio.run(staff_views(port, jar, day_view, count=STAFF_IDLE_VIEWS))
         t5 = Cpu.now(server, url)
     finally:
         stop_server(server)

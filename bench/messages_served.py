@@ -26,7 +26,6 @@ import argparse
 import http.client
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from sqlalchemy import create_engine, func, select, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
+from bench.booking_rush import stop_server  # noqa: E402
 from bench.databases import drop_postgres, postgres_database  # noqa: E402
 from bench.messages import SmtpServer, fill, free_port  # noqa: E402
 from bench.timing import p50, p95  # noqa: E402
@@ -103,15 +103,6 @@ def start_gunicorn(url: str, port: int, folder: Path, smtp_port: int) -> subproc
         time.sleep(0.3)
     server.kill()
     raise RuntimeError(f"gunicorn did not start; see {folder / 'gunicorn.log'}")
-
-
-def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 def get(port: int, path: str, jar: dict[str, str], form: dict[str, str] | None = None
@@ -281,7 +272,7 @@ def main() -> None:
             seconds = time.time() - began
             sent, left = sent_count(url)
         finally:
-            stop_gunicorn(server)
+            stop_server(server)
         arrivals = smtp.stop_times()
         log = (folder / "gunicorn.log").read_text(errors="replace")
     spans = sending_spans([a for a in arrivals if a >= began])
