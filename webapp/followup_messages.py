@@ -57,6 +57,7 @@ def send(action: str, ids: list[int], location_scope: Optional[int],
         db.session.execute(select(Appointment).where(Appointment.id.in_([a.id for a in found]))
                            .options(selectinload(Appointment.patient))).all()
         waiting = _waiting(found)
+        settings = communications.settings_by_kind()
         for appointment in found:
             kind = _kind(action, appointment)
             if action == "send_reminder" and appointment.status == "cancelled":
@@ -70,7 +71,7 @@ def send(action: str, ids: list[int], location_scope: Optional[int],
             else:
                 try:
                     queued = communications.send_now(appointment, kind, by_user, now=now,
-                                                     commit=False)
+                                                     commit=False, settings=settings)
                 except communications.NothingToSend:
                     result.skip("no_contact")
                     continue

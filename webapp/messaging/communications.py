@@ -261,17 +261,24 @@ def sample_sms(kind: str, language: str) -> Optional[str]:
     return drafts(sample, kind, [("sms", "")])[0].body
 
 
+def settings_by_kind() -> dict[str, CommunicationSetting]:
+    """Every kind's setting (one query), for a caller sending about many appointments."""
+    return {s.kind: s for s in db.session.scalars(select(CommunicationSetting))}
+
+
 def send_now(appointment: Appointment, kind: str, by_user: Optional[User],
-             now: Optional[datetime] = None, commit: bool = True) -> int:
+             now: Optional[datetime] = None, commit: bool = True,
+             settings: Optional[dict[str, CommunicationSetting]] = None) -> int:
     """Queue a reminder or a follow-up about this appointment now, by the channels of its
     setting (the follow-up list's bulk actions); it still waits for the daytime window.
     Returns how many messages were queued; twice in the same minute queues them once.
-    `commit=False` leaves the commit to a caller sending many in one transaction."""
+    `commit=False` leaves the commit to a caller sending many in one transaction, which
+    passes the `settings_by_kind()` it read once."""
     if kind not in KINDS:
         raise ValueError(kind)
     now = now or utcnow()
-    setting = db.session.scalar(select(CommunicationSetting).where(
-        CommunicationSetting.kind == kind))
+    setting = (settings.get(kind) if settings is not None else db.session.scalar(
+        select(CommunicationSetting).where(CommunicationSetting.kind == kind)))
     pairs = channels(appointment, setting.by_email if setting else True,
                      setting.by_sms if setting else True)
     if not pairs:
