@@ -63,7 +63,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Attendance, Location, Service, Team
 from . import queries, rollup
-from .queries import EPOCH, Scope
+from .queries import EPOCH, Scope, month_end
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # days the statistics can show
 MAX_DAYS = 731  # two years: a campaign and its comparison; longer asks are refused
@@ -322,10 +322,9 @@ def preset_range(preset: str, today: date) -> tuple[date, date]:
         return monday, monday + timedelta(days=6)
     if preset == "last7":
         return today - timedelta(days=6), today
-    next_month = _month_start(today, -1)
     if preset == "last3months":
-        return _month_start(today, 2), next_month - timedelta(days=1)
-    return _month_start(today), next_month - timedelta(days=1)
+        return _month_start(today, 2), month_end(today)
+    return _month_start(today), month_end(today)
 
 
 def _ids(values: list[str], known: set[int], refusal: str) -> tuple[int, ...]:
