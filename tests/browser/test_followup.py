@@ -33,6 +33,7 @@ def test_follow_up_day_in_french(page: Any, clinic_server: str, tmp_path: Path) 
     expect(page).to_have_url(re.compile(r"/admin/followup/$"))
     page.get_by_role("link", name="Mois", exact=True).click()
     expect(page).to_have_url(re.compile(r"period=month"))
+    page.wait_for_load_state("networkidle")  # the month's list swapped in
     rows = page.locator(".fu-list tbody tr")
     # active search: typing "cote" keeps only the Côté, without pressing a button
     page.get_by_role("textbox", name="Nom", exact=True).fill("cote")
@@ -198,6 +199,8 @@ def test_clinic_day_done_when(browser: Any, tmp_path: Path, lang: str, width: in
         expect(page.locator(".fu-free")).to_have_count(0)
         page.get_by_role("link", name=w["month"], exact=True).click()
         expect(page).to_have_url(re.compile(r"period=month"))
+        # the month's list swapped in (typing into the list being replaced would be lost)
+        page.wait_for_load_state("networkidle")
         # active search: "cote" keeps only the Côté
         page.get_by_role("textbox", name=w["last_name"], exact=True).fill("cote")
         expect(page).to_have_url(re.compile(r"last_name=cote"))
